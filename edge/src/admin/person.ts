@@ -1,0 +1,77 @@
+// GDPR: export everything held about a person, or erase it — events, sessions, identity links
+// (so every rollup computed from them forgets the person too) and their messages in the R2 archive.
+import type { Bindings } from "../env";
+import type { QueuePayload } from "../pipeline/payload";
+
+export interface PersonKeys { personId: string; keys: string[]; userIds: string[]; anonymousIds: string[] }
+
+/** Finds a person by person id, userId or anonymousId. */
+export async function resolvePerson(db: D1Database, siteId: string, id: string): Promise<PersonKeys | null> {
+  const row = await db.prepare(
+    `SELECT person_id FROM identities WHERE site_id = ?1 AND (person_id = ?2 OR ident_key = 'u:' || ?2 OR ident_key = 'a:' || ?2)
+     ORDER BY (person_id = ?2) DESC, (ident_key = 'u:' || ?2) DESC LIMIT 1`).bind(siteId, id).first<{ person_id: string }>();
+  if (!row) return null;
+  const { results } = await db.prepare("SELECT ident_key FROM identities WHERE site_id = ? AND person_id = ?")
+    .bind(siteId, row.person_id).all<{ ident_key: string }>();
+  const keys = results.map((r) => r.ident_key);
+  return {
+    personId: row.person_id, keys,
+    userIds: keys.filter((k) => k.startsWith("u:")).map((k) => k.slice(2)),
+    anonymousIds: keys.filter((k) => k.startsWith("a:")).map((k) => k.slice(2)),
+  };
+}
+
+const keysParam = (p: PersonKeys) => JSON.stringify(p.keys);
+
+export async function exportPerson(db: D1Database, siteId: string, id: string) {
+  const p = await resolvePerson(db, siteId, id);
+  if (!p) return null;
+  // Events keyed by the device's anonymousId may still carry the userId: match both columns.
+  const { results } = await db.prepare(
+    `SELECT message_id AS messageId, type, event, user_id AS userId, anonymous_id AS anonymousId, session_id AS sessionId, ts, channel,
+            source, medium, campaign, stage, revenue, path, country, device, browser, os, properties, context
+     FROM events WHERE site_id = ?1 AND ident_key IN (SELECT value FROM json_each(?2)) ORDER BY ts`).bind(siteId, keysParam(p)).all();
+  return {
+    ...p,
+    events: results.map((r) => ({ ...r, timestamp: new Date(r.ts as number).toISOString(),
+      properties: r.properties ? JSON.parse(r.properties as string) : null, context: r.context ? JSON.parse(r.context as string) : null })),
+  };
+}
+
+/** Rewrites every archived batch that mentions the person, without their messages. */
+async function eraseFromArchive(bucket: R2Bucket, siteId: string, p: PersonKeys): Promise<number> {
+  const ids = new Set([...p.userIds, ...p.anonymousIds]);
+  const mentions = (e: { userId: string | null; anonymousId: string | null; previousId?: string | null }) =>
+    (e.userId !== null && ids.has(e.userId)) || (e.anonymousId !== null && ids.has(e.anonymousId)) || (e.previousId != null && ids.has(e.previousId));
+  let rewritten = 0;
+  let cursor: string | undefined;
+  do {
+    const list = await bucket.list({ prefix: `raw/${siteId}/`, cursor, limit: 1000 });
+    cursor = list.truncated ? list.cursor : undefined;
+    for (const o of list.objects) {
+      const obj = await bucket.get(o.key);
+      if (!obj) continue;
+      const text = await obj.text();
+      if (![...ids].some((id) => text.includes(JSON.stringify(id)))) continue;
+      const payloads = text.split("\n").filter(Boolean).map((l) => JSON.parse(l) as QueuePayload);
+      const kept = payloads.map((pl) => ({ ...pl, events: pl.events.filter((e) => !mentions(e)) }));
+      await bucket.put(o.key, kept.map((k) => JSON.stringify(k)).join("\n") + "\n");
+      rewritten++;
+    }
+  } while (cursor);
+  return rewritten;
+}
+
+export async function deletePerson(env: Pick<Bindings, "DB" | "ARCHIVE">, siteId: string, id: string) {
+  const p = await resolvePerson(env.DB, siteId, id);
+  if (!p) return null;
+  const db = env.DB;
+  const k = keysParam(p);
+  const [events] = await db.batch([
+    db.prepare("DELETE FROM events WHERE site_id = ?1 AND ident_key IN (SELECT value FROM json_each(?2))").bind(siteId, k),
+    db.prepare("DELETE FROM sessions WHERE site_id = ?1 AND ident_key IN (SELECT value FROM json_each(?2))").bind(siteId, k),
+    db.prepare("DELETE FROM identities WHERE site_id = ?1 AND person_id = ?2").bind(siteId, p.personId),
+  ]);
+  const archivedBatches = await eraseFromArchive(env.ARCHIVE, siteId, p);
+  return { personId: p.personId, deletedEvents: events.meta.changes, archivedBatchesRewritten: archivedBatches };
+}

@@ -1,0 +1,107 @@
+// Admin API (Bearer admin token): sites and their keys, dead letters, replay, person export/delete.
+import { Hono } from "hono";
+import type { AppEnv, Site } from "../env";
+import { apiError } from "../errors";
+import { randomToken, sha256Hex } from "../auth/crypto";
+import { allSites, forgetSites, siteById } from "../auth/sites";
+import { requireAdmin } from "../auth/middleware";
+import { replayMissing } from "../pipeline/replay";
+import { DEFAULT_SETTINGS, parseSiteInput } from "./site-input";
+import { deletePerson, exportPerson } from "./person";
+
+export const adminRoutes = new Hono<AppEnv>();
+adminRoutes.use("*", requireAdmin());
+
+const publicSite = (s: Site) => ({ id: s.id, name: s.name, writeKey: s.writeKey, createdAt: s.createdAt, ...s.settings });
+
+adminRoutes.post("/sites", async (c) => {
+  const parsed = parseSiteInput(await c.req.json().catch(() => null), true);
+  if (!parsed.ok) return c.json({ error: parsed.error }, 400);
+  const { input } = parsed;
+  const id = input.id ?? input.name!.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 40) + "-" + randomToken("", 3).toLowerCase().replace(/[^a-z0-9]/g, "");
+  const writeKey = input.writeKey ?? randomToken("pw_");
+  const secretKey = input.secretKey ?? randomToken("ps_");
+  const readToken = input.readToken ?? randomToken("pr_");
+  const settings = { ...DEFAULT_SETTINGS, ...input.settings };
+  const res = await c.env.DB.prepare(
+    `INSERT INTO sites (id, name, write_key, secret_key_hash, read_token_hash, settings, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT DO NOTHING`)
+    .bind(id, input.name, writeKey, await sha256Hex(secretKey), await sha256Hex(readToken), JSON.stringify(settings), Date.now())
+    .run();
+  if (!res.meta.changes) return c.json({ error: apiError("conflict", "a site with this id or key already exists", "id") }, 409);
+  forgetSites();
+  return c.json({ id, writeKey, secretKey, readToken }, 201);
+});
+
+adminRoutes.get("/sites", async (c) => c.json({ sites: (await allSites(c.env.DB)).map(publicSite) }));
+
+adminRoutes.get("/sites/:site", async (c) => {
+  const site = await siteById(c.env.DB, c.req.param("site"), 0);
+  return site ? c.json(publicSite(site)) : c.json({ error: apiError("not_found", "no such site", "site") }, 404);
+});
+
+adminRoutes.patch("/sites/:site", async (c) => {
+  const site = await siteById(c.env.DB, c.req.param("site"), 0);
+  if (!site) return c.json({ error: apiError("not_found", "no such site", "site") }, 404);
+  const parsed = parseSiteInput(await c.req.json().catch(() => null), false);
+  if (!parsed.ok) return c.json({ error: parsed.error }, 400);
+  const settings = { ...site.settings, ...parsed.input.settings };
+  await c.env.DB.prepare("UPDATE sites SET name = ?, settings = ? WHERE id = ?")
+    .bind(parsed.input.name ?? site.name, JSON.stringify(settings), site.id).run();
+  forgetSites();
+  return c.json(publicSite({ ...site, name: parsed.input.name ?? site.name, settings }));
+});
+
+/**
+ * Key rotation without downtime: a new secret key is issued and the previous one keeps working
+ * for `graceHours` (default 24), so senders can be switched over at leisure.
+ */
+adminRoutes.post("/sites/:site/rotate", async (c) => {
+  const site = await siteById(c.env.DB, c.req.param("site"), 0);
+  if (!site) return c.json({ error: apiError("not_found", "no such site", "site") }, 404);
+  const body = (await c.req.json().catch(() => ({}))) as { key?: string; graceHours?: number };
+  const which = body.key ?? "secret";
+  const grace = Math.max(0, Math.min(720, Number(body.graceHours ?? 24))) * 3600_000;
+  let out: Record<string, string>;
+  if (which === "secret") {
+    const secretKey = randomToken("ps_");
+    await c.env.DB.prepare("UPDATE sites SET previous_secret_key_hash = secret_key_hash, previous_secret_valid_until = ?, secret_key_hash = ? WHERE id = ?")
+      .bind(Date.now() + grace, await sha256Hex(secretKey), site.id).run();
+    out = { secretKey };
+  } else if (which === "read") {
+    const readToken = randomToken("pr_");
+    await c.env.DB.prepare("UPDATE sites SET read_token_hash = ? WHERE id = ?").bind(await sha256Hex(readToken), site.id).run();
+    out = { readToken };
+  } else if (which === "write") {
+    const writeKey = randomToken("pw_");
+    await c.env.DB.prepare("UPDATE sites SET write_key = ? WHERE id = ?").bind(writeKey, site.id).run();
+    out = { writeKey };
+  } else {
+    return c.json({ error: apiError("invalid_field", "key must be secret, read or write", "key") }, 400);
+  }
+  forgetSites();
+  return c.json(out);
+});
+
+adminRoutes.get("/dead-letters", async (c) => {
+  const { results } = await c.env.DB.prepare("SELECT id, site_id AS siteId, error, received_at AS receivedAt, payload FROM dead_letters ORDER BY id DESC LIMIT 100").all();
+  return c.json({ deadLetters: results.map((r) => ({ ...r, payload: JSON.parse(r.payload as string) })) });
+});
+
+/** Re-enqueues archived batches of the last `hours` (default 24) that were never stored. */
+adminRoutes.post("/replay", async (c) => {
+  const hours = Math.max(1, Math.min(24 * 31, Number(c.req.query("hours") ?? 24)));
+  const sites = c.req.query("site") ? [c.req.query("site")!] : (await allSites(c.env.DB)).map((s) => s.id);
+  const now = Date.now();
+  return c.json(await replayMissing(c.env, sites, now - hours * 3600_000, now, Number(c.req.query("min_age_ms") ?? 60_000)));
+});
+
+adminRoutes.get("/sites/:site/people/:personId/export", async (c) => {
+  const data = await exportPerson(c.env.DB, c.req.param("site"), c.req.param("personId"));
+  return data ? c.json(data) : c.json({ error: apiError("not_found", "no such person", "personId") }, 404);
+});
+
+adminRoutes.delete("/sites/:site/people/:personId", async (c) => {
+  const r = await deletePerson(c.env, c.req.param("site"), c.req.param("personId"));
+  return r ? c.json(r) : c.json({ error: apiError("not_found", "no such person", "personId") }, 404);
+});

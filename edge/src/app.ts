@@ -1,0 +1,27 @@
+// Routes only: every path of the public surface and the module that answers it.
+import { Hono } from "hono";
+import type { AppEnv } from "./env";
+import { apiError } from "./errors";
+import { ingestRoutes } from "./ingest/routes";
+import { adminRoutes } from "./admin/routes";
+import { authRoutes } from "./auth/routes";
+import { requireSiteRead } from "./auth/middleware";
+import { queryRoutes } from "./query/routes";
+import { assetRoutes } from "./assets";
+
+export const app = new Hono<AppEnv>();
+
+app.get("/health", (c) => c.json({ ok: true }));
+app.route("/", ingestRoutes);
+app.route("/api", authRoutes);
+app.route("/api/admin", adminRoutes);
+app.use("/api/sites/:site/*", requireSiteRead());
+app.route("/api/sites/:site", queryRoutes);
+app.all("/api/*", (c) => c.json({ error: apiError("not_found", `no route ${c.req.method} ${c.req.path}`) }, 404));
+app.all("/v1/*", (c) => c.json({ error: apiError("not_found", `no route ${c.req.method} ${c.req.path}`) }, 404));
+app.route("/", assetRoutes);
+
+app.onError((err, c) => {
+  console.error("unhandled", err);
+  return c.json({ error: apiError("internal", "internal error") }, 500);
+});

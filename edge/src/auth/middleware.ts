@@ -1,0 +1,56 @@
+// Who may read what. The read API opens with the site's read token, the admin token, or a
+// dashboard session cookie; write and secret keys never read (they are refused with 403).
+import type { Context, MiddlewareHandler } from "hono";
+import { getCookie } from "hono/cookie";
+import type { AppEnv, Bindings } from "../env";
+import { apiError } from "../errors";
+import { safeEqual, sha256Hex } from "./crypto";
+import { siteById, siteBySecretKey, siteByWriteKey } from "./sites";
+import { COOKIE, verifySession } from "./session";
+
+// Without a configured secret, sessions are signed with a per-isolate random key: they simply
+// do not survive a restart, which is safe.
+const isolateSecret = crypto.randomUUID();
+
+export const sessionSecret = (env: Bindings) => env.SESSION_SECRET ?? (env.PARCOURS_ADMIN_TOKEN ? `s:${env.PARCOURS_ADMIN_TOKEN}` : isolateSecret);
+
+export const bearer = (c: Context) => {
+  const h = c.req.header("authorization");
+  return h?.startsWith("Bearer ") ? h.slice(7).trim() : null;
+};
+
+export const isAdminToken = (env: Bindings, token: string | null) =>
+  Boolean(env.PARCOURS_ADMIN_TOKEN && token && safeEqual(token, env.PARCOURS_ADMIN_TOKEN));
+
+export function requireAdmin(): MiddlewareHandler<AppEnv> {
+  return async function requireAdmin(c, next) {
+    if (!isAdminToken(c.env, bearer(c))) {
+      return c.json({ error: apiError("unauthorized", "the admin token is required (Authorization: Bearer ...)") }, 401);
+    }
+    c.set("admin", true);
+    await next();
+  };
+}
+
+/** Guards /api/sites/:site/*: sets `site` for the handlers. */
+export function requireSiteRead(): MiddlewareHandler<AppEnv> {
+  return async function requireSiteRead(c, next) {
+    const siteId = c.req.param("site") ?? "";
+    const site = await siteById(c.env.DB, siteId);
+    const token = bearer(c);
+    let allowed = false;
+    if (token) {
+      allowed = isAdminToken(c.env, token) || (site !== null && safeEqual(await sha256Hex(token), site.readTokenHash));
+      if (!allowed && ((await siteByWriteKey(c.env.DB, token)) || (await siteBySecretKey(c.env.DB, token)))) {
+        return c.json({ error: apiError("forbidden", "write and secret keys can only write; use the site's read token") }, 403);
+      }
+    } else {
+      const claims = await verifySession(sessionSecret(c.env), getCookie(c, COOKIE), Date.now());
+      allowed = claims !== null && (claims.sites === "*" || claims.sites.includes(siteId));
+    }
+    if (!allowed) return c.json({ error: apiError("unauthorized", "a read token or a dashboard login is required") }, 401);
+    if (!site) return c.json({ error: apiError("not_found", `no site ${siteId}`, "site") }, 404);
+    c.set("site", site);
+    await next();
+  };
+}

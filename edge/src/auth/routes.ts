@@ -1,0 +1,45 @@
+// Dashboard login: exchanges a read token (one site) or the admin token (every site) for a
+// session cookie.
+import { Hono } from "hono";
+import { getCookie } from "hono/cookie";
+import type { AppEnv } from "../env";
+import { apiError } from "../errors";
+import { sha256Hex } from "./crypto";
+import { allSites } from "./sites";
+import { cookieHeader, COOKIE, signSession, verifySession, type SessionClaims } from "./session";
+import { isAdminToken, sessionSecret } from "./middleware";
+
+export const authRoutes = new Hono<AppEnv>();
+
+async function sitesFor(db: D1Database, claims: Pick<SessionClaims, "sites">) {
+  const sites = await allSites(db);
+  return sites.filter((s) => claims.sites === "*" || claims.sites.includes(s.id)).map((s) => ({ id: s.id, name: s.name }));
+}
+
+authRoutes.post("/login", async (c) => {
+  const body = (await c.req.json().catch(() => null)) as { token?: unknown } | null;
+  const token = typeof body?.token === "string" ? body.token.trim() : "";
+  if (!token) return c.json({ error: apiError("invalid_field", "token is required", "token") }, 400);
+  let claims: SessionClaims["sites"] | null = null;
+  if (isAdminToken(c.env, token)) claims = "*";
+  else {
+    const hash = await sha256Hex(token);
+    const site = (await allSites(c.env.DB)).find((s) => s.readTokenHash === hash);
+    if (site) claims = [site.id];
+  }
+  if (!claims) return c.json({ error: apiError("unauthorized", "this token opens no site", "token") }, 401);
+  const value = await signSession(sessionSecret(c.env), claims, Date.now());
+  c.header("set-cookie", cookieHeader(value, new URL(c.req.url).protocol === "https:"));
+  return c.json({ sites: await sitesFor(c.env.DB, { sites: claims }), admin: claims === "*" });
+});
+
+authRoutes.get("/session", async (c) => {
+  const claims = await verifySession(sessionSecret(c.env), getCookie(c, COOKIE), Date.now());
+  if (!claims) return c.json({ error: apiError("unauthorized", "not logged in") }, 401);
+  return c.json({ sites: await sitesFor(c.env.DB, claims), admin: claims.sites === "*" });
+});
+
+authRoutes.post("/logout", (c) => {
+  c.header("set-cookie", cookieHeader("", new URL(c.req.url).protocol === "https:", 0));
+  return c.body(null, 204);
+});

@@ -1,0 +1,131 @@
+// The D1 schema. Row types come from here ($inferSelect); migrations/ is generated from it by
+// drizzle-kit and reviewed. Times are epoch milliseconds (integers) so ranges are cheap index seeks.
+import { sqliteTable, text, integer, real, index, uniqueIndex, primaryKey } from "drizzle-orm/sqlite-core";
+
+export const sites = sqliteTable("sites", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  // The write key is public (it sits in every page), so it is stored as is and looked up directly.
+  writeKey: text("write_key").notNull(),
+  // Secret keys and read tokens are stored as SHA-256 hex: a leaked database grants nothing.
+  secretKeyHash: text("secret_key_hash").notNull(),
+  readTokenHash: text("read_token_hash").notNull(),
+  // During a rotation the previous secret stays valid until its grace time ends (no downtime).
+  previousSecretKeyHash: text("previous_secret_key_hash"),
+  previousSecretValidUntil: integer("previous_secret_valid_until"),
+  settings: text("settings", { mode: "json" }).$type<SiteSettings>().notNull(),
+  createdAt: integer("created_at").notNull(),
+}, (t) => [uniqueIndex("sites_write_key").on(t.writeKey), uniqueIndex("sites_secret_key").on(t.secretKeyHash)]);
+
+export interface SiteSettings {
+  allowedOrigins: string[];
+  conversions: string[];
+  stages: Record<string, string>;
+  redirectHosts: string[];
+  /** Session inactivity gap in minutes (default 30). */
+  sessionGapMinutes?: number;
+  /** Journey lookback window in days (default 30). */
+  lookbackDays?: number;
+  /** Days raw events are kept; the cron deletes older ones (0 or absent: forever). */
+  retentionDays?: number;
+  /** Property read as a conversion's value (default "revenue"). */
+  revenueProperty?: string;
+}
+
+export const events = sqliteTable("events", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  siteId: text("site_id").notNull(),
+  messageId: text("message_id").notNull(),
+  type: text("type").notNull(),
+  event: text("event"),
+  userId: text("user_id"),
+  anonymousId: text("anonymous_id"),
+  // "a:<anonymousId>" or "u:<userId>": the identity this event is keyed by (sessions too).
+  identKey: text("ident_key").notNull(),
+  sessionId: text("session_id").notNull(),
+  ts: integer("ts").notNull(),
+  receivedAt: integer("received_at").notNull(),
+  channel: text("channel").notNull(),
+  // 1 when the sender named the channel (context.channel): such an event is its own touchpoint.
+  channelExplicit: integer("channel_explicit").notNull(),
+  source: text("source"),
+  medium: text("medium"),
+  campaign: text("campaign"),
+  stage: text("stage"),
+  isConversion: integer("is_conversion").notNull(),
+  revenue: real("revenue"),
+  path: text("path"),
+  country: text("country"),
+  region: text("region"),
+  device: text("device"),
+  browser: text("browser"),
+  os: text("os"),
+  properties: text("properties"),
+  context: text("context"),
+}, (t) => [
+  uniqueIndex("events_message").on(t.siteId, t.messageId),
+  index("events_site_ts").on(t.siteId, t.ts),
+  index("events_ident_ts").on(t.siteId, t.identKey, t.ts),
+  index("events_site_event_ts").on(t.siteId, t.event, t.ts),
+  index("events_session").on(t.sessionId),
+]);
+
+export const sessions = sqliteTable("sessions", {
+  id: text("id").primaryKey(),
+  siteId: text("site_id").notNull(),
+  identKey: text("ident_key").notNull(),
+  startTs: integer("start_ts").notNull(),
+  endTs: integer("end_ts").notNull(),
+  events: integer("events").notNull(),
+  channel: text("channel").notNull(),
+  source: text("source"),
+  medium: text("medium"),
+  campaign: text("campaign"),
+  // Campaign key (source|medium|campaign) a new value of which opens a new session.
+  campaignKey: text("campaign_key"),
+  landingPath: text("landing_path"),
+  country: text("country"),
+  device: text("device"),
+}, (t) => [
+  index("sessions_ident").on(t.siteId, t.identKey, t.startTs),
+  index("sessions_site_start").on(t.siteId, t.startTs),
+]);
+
+/** Identity graph: every anonymousId and userId maps to one person; merging rewrites only this table. */
+export const identities = sqliteTable("identities", {
+  siteId: text("site_id").notNull(),
+  identKey: text("ident_key").notNull(),
+  personId: text("person_id").notNull(),
+  firstSeen: integer("first_seen").notNull(),
+}, (t) => [primaryKey({ columns: [t.siteId, t.identKey] }), index("identities_person").on(t.siteId, t.personId)]);
+
+/** Messages judged to come from bots: kept aside and counted, never mixed into events. */
+export const filteredEvents = sqliteTable("filtered_events", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  siteId: text("site_id").notNull(),
+  messageId: text("message_id").notNull(),
+  reason: text("reason").notNull(),
+  userAgent: text("user_agent"),
+  ts: integer("ts").notNull(),
+  receivedAt: integer("received_at").notNull(),
+}, (t) => [uniqueIndex("filtered_message").on(t.siteId, t.messageId), index("filtered_site_ts").on(t.siteId, t.receivedAt)]);
+
+/** Raw R2 batches the consumer has stored: the replay sweep re-enqueues any archived batch missing here. */
+export const ingestedBatches = sqliteTable("ingested_batches", {
+  key: text("key").primaryKey(),
+  storedAt: integer("stored_at").notNull(),
+});
+
+/** Messages that kept failing in the consumer (the dead-letter queue's landing place). */
+export const deadLetters = sqliteTable("dead_letters", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  siteId: text("site_id"),
+  payload: text("payload").notNull(),
+  error: text("error"),
+  receivedAt: integer("received_at").notNull(),
+});
+
+export type SiteRow = typeof sites.$inferSelect;
+export type EventRow = typeof events.$inferSelect;
+export type SessionRow = typeof sessions.$inferSelect;
+export type IdentityRow = typeof identities.$inferSelect;

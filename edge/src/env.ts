@@ -1,0 +1,25 @@
+// Bindings and per-request variables shared by every route module.
+import type { SiteRow, SiteSettings } from "./db/schema";
+import type { QueuePayload } from "./pipeline/payload";
+
+export interface Bindings {
+  DB: D1Database;
+  ARCHIVE: R2Bucket;
+  QUEUE: Queue<QueuePayload>;
+  DLQ: Queue<QueuePayload>;
+  ASSETS: Fetcher;
+  /** Admin API bearer token; when unset the admin API is closed. */
+  PARCOURS_ADMIN_TOKEN?: string;
+  /** HMAC key for dashboard session cookies; when unset, derived from the admin token. */
+  SESSION_SECRET?: string;
+  /** Optional Workers rate-limiting binding (see wrangler.toml). */
+  RATE_LIMITER?: { limit(o: { key: string }): Promise<{ success: boolean }> };
+}
+
+/** A site as the request handlers see it: the row with its settings parsed. */
+export type Site = Omit<SiteRow, "settings"> & { settings: SiteSettings };
+
+export interface AppEnv {
+  Bindings: Bindings;
+  Variables: { site: Site; admin: boolean };
+}

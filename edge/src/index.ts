@@ -1,0 +1,17 @@
+// The worker's three entry points: HTTP, the queue consumers, and the cron.
+import type { Bindings } from "./env";
+import type { QueuePayload } from "./pipeline/payload";
+import { app } from "./app";
+import { consumeDeadLetters, consumeEvents } from "./pipeline/consumer";
+import { runScheduled } from "./scheduled";
+
+export default {
+  fetch: app.fetch,
+  async queue(batch: MessageBatch<QueuePayload>, env: Bindings) {
+    if (batch.queue.endsWith("-dlq")) await consumeDeadLetters(batch, env);
+    else await consumeEvents(batch, env);
+  },
+  async scheduled(_controller: ScheduledController, env: Bindings, ctx: ExecutionContext) {
+    ctx.waitUntil(runScheduled(env, Date.now()));
+  },
+} satisfies ExportedHandler<Bindings, QueuePayload>;

@@ -1,0 +1,45 @@
+// Runs each raw message through validate -> enrich, message by message: one bad message gets its
+// own reason and never sinks its neighbours.
+import type { IngestResult, MessageType } from "@parcours/sdk/wire";
+import type { Site } from "../env";
+import type { EnrichedEvent, FilteredEvent } from "../pipeline/payload";
+import { sha256Hex } from "../auth/crypto";
+import { enrich, type RequestFacts } from "./enrich";
+import { validateMessage } from "./validate";
+
+export interface Accepted {
+  result: IngestResult;
+  events: EnrichedEvent[];
+  filtered: FilteredEvent[];
+}
+
+/**
+ * A message without a messageId gets one derived from its content, so a retried copy is still
+ * recognised as the same message.
+ */
+async function contentId(raw: unknown): Promise<string> {
+  return "h-" + (await sha256Hex(JSON.stringify(raw))).slice(0, 32);
+}
+
+export async function acceptMessages(raws: unknown[], site: Site, facts: RequestFacts,
+  opts: { batchSentAt?: unknown; forcedType?: MessageType } = {}): Promise<Accepted> {
+  const result: IngestResult = { accepted: 0, rejected: [], filtered: 0 };
+  const events: EnrichedEvent[] = [];
+  const filtered: FilteredEvent[] = [];
+  for (let index = 0; index < raws.length; index++) {
+    const raw = raws[index];
+    const v = validateMessage(raw, { receivedAt: facts.receivedAt, trusted: facts.trusted, ...opts });
+    if (!v.ok) {
+      const messageId = (raw as { messageId?: unknown } | null)?.messageId;
+      result.rejected.push({ index, ...(typeof messageId === "string" ? { messageId } : {}), error: v.error });
+      continue;
+    }
+    const messageId = v.message.messageId ?? (await contentId(raw));
+    const e = enrich({ ...v.message, messageId }, facts, site.settings);
+    if (e.ok) events.push(e.event);
+    else filtered.push(e.filtered);
+    result.accepted++;
+  }
+  result.filtered = filtered.length;
+  return { result, events, filtered };
+}

@@ -1,0 +1,42 @@
+// The durable hand-off: the raw batch goes to R2 (NDJSON by site and hour) and the enriched
+// events onto the queue, both before the sender gets its 200. The R2 copy is what the replay
+// sweep re-enqueues if the queue or the consumer loses a batch.
+import type { EnrichedEvent, FilteredEvent, QueuePayload } from "../pipeline/payload";
+
+// Queue messages are capped at 128 KB; stay well under it.
+const MAX_QUEUE_MESSAGE_BYTES = 100 * 1024;
+
+export function archiveKey(siteId: string, receivedAt: number, id: string): string {
+  const d = new Date(receivedAt).toISOString(); // 2026-11-25T06:00:00.000Z
+  return `raw/${siteId}/${d.slice(0, 10)}/${d.slice(11, 13)}/${receivedAt}-${id}.ndjson`;
+}
+
+/** Splits a batch into queue payloads under the size cap; every payload names the same archive object. */
+export function toPayloads(siteId: string, key: string, events: EnrichedEvent[], filtered: FilteredEvent[]): QueuePayload[] {
+  const out: QueuePayload[] = [];
+  let cur: QueuePayload = { siteId, archiveKey: key, events: [], filtered };
+  let size = JSON.stringify(filtered).length + 200;
+  for (const e of events) {
+    const n = JSON.stringify(e).length + 1;
+    if (cur.events.length > 0 && size + n > MAX_QUEUE_MESSAGE_BYTES) {
+      out.push(cur);
+      cur = { siteId, archiveKey: key, events: [], filtered: [] };
+      size = 200;
+    }
+    cur.events.push(e);
+    size += n;
+  }
+  out.push(cur);
+  return out;
+}
+
+export async function handOff(env: { ARCHIVE: R2Bucket; QUEUE: Queue<QueuePayload> }, siteId: string, receivedAt: number,
+  events: EnrichedEvent[], filtered: FilteredEvent[]): Promise<void> {
+  const key = archiveKey(siteId, receivedAt, crypto.randomUUID());
+  const payloads = toPayloads(siteId, key, events, filtered);
+  const ndjson = payloads.map((p) => JSON.stringify(p)).join("\n") + "\n";
+  await Promise.all([
+    env.ARCHIVE.put(key, ndjson, { httpMetadata: { contentType: "application/x-ndjson" } }),
+    payloads.length === 1 ? env.QUEUE.send(payloads[0]) : env.QUEUE.sendBatch(payloads.map((body) => ({ body }))),
+  ]);
+}

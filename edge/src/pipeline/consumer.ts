@@ -1,0 +1,38 @@
+// Queue consumer: groups a batch of hand-offs by site and stores each group in one D1 batch.
+// A failure retries the whole queue batch; storage is idempotent (messageId), so a retry never
+// doubles anything. What keeps failing goes to the dead-letter queue.
+import type { Bindings } from "../env";
+import type { QueuePayload } from "./payload";
+import { storeEvents, type StoreResult } from "./store";
+import { siteById } from "../auth/sites";
+
+const DEFAULT_GAP_MIN = 30;
+
+export async function storePayloads(env: Pick<Bindings, "DB">, payloads: QueuePayload[], now = Date.now()): Promise<StoreResult> {
+  const bySite = new Map<string, QueuePayload[]>();
+  for (const p of payloads) bySite.set(p.siteId, [...(bySite.get(p.siteId) ?? []), p]);
+  const total: StoreResult = { stored: 0, duplicates: 0 };
+  for (const [siteId, group] of bySite) {
+    const site = await siteById(env.DB, siteId, now);
+    const gapMs = (site?.settings.sessionGapMinutes ?? DEFAULT_GAP_MIN) * 60_000;
+    const r = await storeEvents(env.DB, siteId, group.flatMap((p) => p.events), group.flatMap((p) => p.filtered),
+      [...new Set(group.map((p) => p.archiveKey))], { gapMs, now });
+    total.stored += r.stored;
+    total.duplicates += r.duplicates;
+  }
+  return total;
+}
+
+export async function consumeEvents(batch: MessageBatch<QueuePayload>, env: Bindings): Promise<void> {
+  await storePayloads(env, batch.messages.map((m) => m.body));
+  batch.ackAll();
+}
+
+/** Dead letters are kept in D1 where the admin API can list and replay them. */
+export async function consumeDeadLetters(batch: MessageBatch<QueuePayload>, env: Bindings): Promise<void> {
+  const now = Date.now();
+  await env.DB.batch(batch.messages.map((m) =>
+    env.DB.prepare("INSERT INTO dead_letters (site_id, payload, error, received_at) VALUES (?, ?, ?, ?)")
+      .bind(m.body.siteId ?? null, JSON.stringify(m.body), `failed after ${m.attempts} attempts`, now)));
+  batch.ackAll();
+}

@@ -1,0 +1,32 @@
+// Cron: replay archived batches that never reached D1, and enforce each site's retention period.
+import type { Bindings } from "./env";
+import { allSites } from "./auth/sites";
+import { replayMissing } from "./pipeline/replay";
+
+const DAY = 86_400_000;
+
+export async function runScheduled(env: Bindings, now: number) {
+  const sites = await allSites(env.DB);
+  const replay = await replayMissing(env, sites.map((s) => s.id), now - 6 * 3600_000, now);
+  let expired = 0;
+  for (const s of sites) {
+    const days = s.settings.retentionDays;
+    if (!days) continue;
+    const cutoff = now - days * DAY;
+    const [ev] = await env.DB.batch([
+      env.DB.prepare("DELETE FROM events WHERE site_id = ? AND ts < ?").bind(s.id, cutoff),
+      env.DB.prepare("DELETE FROM sessions WHERE site_id = ? AND end_ts < ?").bind(s.id, cutoff),
+      env.DB.prepare("DELETE FROM filtered_events WHERE site_id = ? AND received_at < ?").bind(s.id, cutoff),
+    ]);
+    expired += ev.meta.changes;
+    // The raw archive ages out with the same period.
+    let cursor: string | undefined;
+    do {
+      const list = await env.ARCHIVE.list({ prefix: `raw/${s.id}/`, cursor, limit: 1000 });
+      cursor = list.truncated ? list.cursor : undefined;
+      const old = list.objects.filter((o) => Number(o.key.split("/").pop()!.split("-")[0]) < cutoff).map((o) => o.key);
+      if (old.length) await env.ARCHIVE.delete(old);
+    } while (cursor);
+  }
+  return { replay, expired };
+}

@@ -1,0 +1,48 @@
+// Test helpers that go through the real public API only.
+import { env, SELF } from "cloudflare:test";
+
+export const BASE = "http://parcours.test";
+
+export interface TestSite { id: string; writeKey: string; secretKey: string; readToken: string }
+
+let n = 0;
+export async function createSite(body: Record<string, unknown> = {}): Promise<TestSite> {
+  const res = await SELF.fetch(`${BASE}/api/admin/sites`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${env.PARCOURS_ADMIN_TOKEN}`, "content-type": "application/json" },
+    body: JSON.stringify({ name: `Test ${++n}`, allowedOrigins: ["https://shop.example"], conversions: ["purchase"],
+      stages: { quote_requested: "consideration", purchase: "decision" }, redirectHosts: ["shop.example"], ...body }),
+  });
+  if (res.status !== 201) throw new Error(`createSite: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+export const basic = (key: string) => `Basic ${btoa(`${key}:`)}`;
+
+export function sendBatch(site: TestSite, batch: unknown[], init: { headers?: Record<string, string> } = {}) {
+  return SELF.fetch(`${BASE}/v1/batch`, {
+    method: "POST",
+    headers: { authorization: basic(site.secretKey), "content-type": "application/json", ...init.headers },
+    body: JSON.stringify({ batch }),
+  });
+}
+
+export async function read<T = any>(site: TestSite, path: string): Promise<T> {
+  const res = await SELF.fetch(`${BASE}/api/sites/${site.id}${path}`, { headers: { authorization: `Bearer ${site.readToken}` } });
+  if (!res.ok) throw new Error(`read ${path}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+/** Storage is asynchronous (queue): poll until `done` holds or time runs out. */
+export async function waitFor<T>(get: () => Promise<T>, done: (v: T) => boolean, timeoutMs = 10_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  let last = await get();
+  while (!done(last) && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 100));
+    last = await get();
+  }
+  return last;
+}
+
+export const countRows = async (sql: string, ...binds: unknown[]) =>
+  (await env.DB.prepare(sql).bind(...binds).first<{ n: number }>())!.n;
