@@ -1,0 +1,43 @@
+// Every model of API.md over one set of journeys, grouped by channel, source or campaign.
+import type { Journey, Touch } from "../journeys";
+import { markovCredits } from "./markov";
+import { creditByRule, firstTouch, lastNonDirect, lastTouch, linear, positionBased, timeDecay } from "./rules";
+import { shapleyCredits } from "./shapley";
+import type { AttributionJourney, Credits } from "./types";
+
+export const GROUP_BYS = ["channel", "source", "campaign"] as const;
+export type GroupBy = (typeof GROUP_BYS)[number];
+
+export const MODELS = ["first_touch", "last_touch", "last_non_direct", "linear", "time_decay", "position_based", "markov", "shapley"] as const;
+export type Model = (typeof MODELS)[number];
+
+/** Touchpoints with no source or campaign (direct visits, a phone call) still need a group. */
+export const NONE = "(none)";
+
+const groupOf = (t: Touch, by: GroupBy) => t[by] ?? NONE;
+
+export function toAttributionJourneys(journeys: Journey[], by: GroupBy, value: "count" | "revenue"): AttributionJourney[] {
+  return journeys.map((j) => ({
+    steps: j.touchpoints.map((t) => ({ key: groupOf(t, by), channel: t.channel, ts: t.ts })),
+    endTs: j.endTs,
+    converted: j.conversion !== null,
+    value: j.conversion === null ? 0 : value === "revenue" ? (j.conversion.revenue ?? 0) : 1,
+  }));
+}
+
+export function attribute(journeys: AttributionJourney[]): { total: number; models: Record<Model, Credits> } {
+  const total = journeys.reduce((sum, j) => sum + (j.converted ? j.value : 0), 0);
+  return {
+    total,
+    models: {
+      first_touch: creditByRule(journeys, firstTouch),
+      last_touch: creditByRule(journeys, lastTouch),
+      last_non_direct: creditByRule(journeys, lastNonDirect),
+      linear: creditByRule(journeys, linear),
+      time_decay: creditByRule(journeys, timeDecay),
+      position_based: creditByRule(journeys, positionBased),
+      markov: markovCredits(journeys, total),
+      shapley: shapleyCredits(journeys, total),
+    },
+  };
+}

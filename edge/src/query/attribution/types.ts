@@ -1,0 +1,24 @@
+// The shape every attribution model reads: a journey reduced to the group keys it passed through.
+
+export interface Step {
+  /** The group credited: a channel, source or campaign. */
+  key: string;
+  /** Kept apart from key because last_non_direct judges the channel whatever the grouping. */
+  channel: string;
+  ts: number;
+}
+
+export interface AttributionJourney {
+  steps: Step[];
+  /** Conversion time, or the end of an open journey. */
+  endTs: number;
+  converted: boolean;
+  /** What a conversion is worth: 1 to count conversions, its revenue for value=revenue. */
+  value: number;
+}
+
+export type Credits = Record<string, number>;
+
+export function addCredit(credits: Credits, key: string, amount: number): void {
+  credits[key] = (credits[key] ?? 0) + amount;
+}
