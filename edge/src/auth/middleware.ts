@@ -10,9 +10,11 @@ import { COOKIE, verifySession } from "./session";
 
 // Without a configured secret, sessions are signed with a per-isolate random key: they simply
 // do not survive a restart, which is safe.
-const isolateSecret = crypto.randomUUID();
+// (Random values may not be drawn at global scope in Workers, hence the lazy init.)
+let isolateSecret: string | undefined;
 
-export const sessionSecret = (env: Bindings) => env.SESSION_SECRET ?? (env.PARCOURS_ADMIN_TOKEN ? `s:${env.PARCOURS_ADMIN_TOKEN}` : isolateSecret);
+export const sessionSecret = (env: Bindings) =>
+  env.SESSION_SECRET ?? (env.PARCOURS_ADMIN_TOKEN ? `s:${env.PARCOURS_ADMIN_TOKEN}` : (isolateSecret ??= crypto.randomUUID()));
 
 export const bearer = (c: Context) => {
   const h = c.req.header("authorization");
