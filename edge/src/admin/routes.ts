@@ -83,6 +83,19 @@ adminRoutes.post("/sites/:site/rotate", async (c) => {
   return c.json(out);
 });
 
+/** Storage counters, for operators and the load test (stored must equal acknowledged). */
+adminRoutes.get("/stats", async (c) => {
+  const site = c.req.query("site");
+  const q = (table: string) => c.env.DB.prepare(`SELECT count(*) AS n FROM ${table}${site ? " WHERE site_id = ?" : ""}`);
+  const bind = (s: D1PreparedStatement) => (site ? s.bind(site) : s);
+  const rows = await c.env.DB.batch([
+    bind(q("events")), bind(q("sessions")), bind(q("identities")), bind(q("filtered_events")), bind(q("dead_letters")),
+    c.env.DB.prepare("SELECT count(*) AS n FROM ingested_batches"),
+  ]);
+  const [events, sessions, identities, filtered, deadLetters, ingestedBatches] = rows.map((r) => (r.results[0] as { n: number }).n);
+  return c.json({ events, sessions, identities, filtered, deadLetters, ingestedBatches });
+});
+
 adminRoutes.get("/dead-letters", async (c) => {
   const { results } = await c.env.DB.prepare("SELECT id, site_id AS siteId, error, received_at AS receivedAt, payload FROM dead_letters ORDER BY id DESC LIMIT 100").all();
   return c.json({ deadLetters: results.map((r) => ({ ...r, payload: JSON.parse(r.payload as string) })) });
