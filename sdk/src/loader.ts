@@ -1,0 +1,143 @@
+// The script tag, s.js: <script defer src="https://edge/s.js" data-key="WRITE_KEY"></script>.
+// Size is its first constraint (budget in size.test.ts), so it is a leaner client than client.ts:
+// synchronous localStorage, one timer, no async chain; it shares the pure helpers and the wire.
+import { campaignFromUrl } from "./campaign";
+import { initialConsent } from "./consent";
+import { uuid } from "./ids";
+import { linkEvent } from "./links";
+import { batchBody, buildMessage, type MessageFields } from "./message";
+import { pageContext, watchPages } from "./page";
+import { backoffMs, shouldRetry } from "./queue";
+import { aliased, identified, type Identity } from "./session";
+import { fetchTransport } from "./transport";
+import { LIBRARY_VERSION } from "./version";
+import type { Message } from "./wire";
+
+type Call = (method: string, ...args: unknown[]) => unknown;
+declare const window: Window & { parcours?: (Call & { q?: Iterable<unknown>[] }) | unknown[][] };
+
+// One key for ids and unsent messages: one read at load, one write per change.
+const KEY = "parcours";
+const script = document.currentScript as HTMLScriptElement;
+const data = script.dataset;
+const has = (name: string) => data[name] != null;
+const url = (data.api || new URL(script.src).origin).replace(/\/$/, "") + "/v1/batch";
+const persistent = !has("cookieless");
+const send = fetchTransport();
+const now = () => new Date().toISOString();
+
+let consent = initialConsent(has("consent"), has("respectDnt"));
+let [identity, queue]: [Identity, Message[]] = load() || [{ anonymousId: uuid() }, []];
+let inFlight: Message[] = [];
+let failures = 0;
+let timer: ReturnType<typeof setTimeout>;
+
+// localStorage throws in sandboxed iframes and some private modes: then the page runs cookieless.
+function load() {
+  try {
+    return persistent && JSON.parse(localStorage[KEY]);
+  } catch {}
+}
+
+/** Mirrors ids and unsent messages, once the visitor consented and the site allows storage. */
+function save() {
+  try {
+    if (persistent && consent == "granted") localStorage[KEY] = JSON.stringify([identity, queue]);
+  } catch {}
+}
+
+function record(fields: MessageFields, next = identity) {
+  if (consent == "denied") return;
+  identity = next;
+  const context = {
+    library: { name: "parcours.js", version: LIBRARY_VERSION },
+    page: pageContext(),
+    campaign: campaignFromUrl(location.href),
+    userAgent: navigator.userAgent,
+    locale: navigator.language,
+  };
+  queue.push(buildMessage(fields, identity, context, now(), uuid()));
+  save();
+  // A short wait gathers a burst (page view, identify, first events) into one request.
+  clearTimeout(timer);
+  timer = setTimeout(flush, failures ? backoffMs(failures) : 1000);
+}
+
+/** Sends what waits, one request at a time; a failed request is retried with backoff, or on `online`. */
+async function flush(): Promise<void> {
+  clearTimeout(timer);
+  if (inFlight.length || consent != "granted" || !queue.length) return;
+  // 10 messages stay under the edge's request limit even at its largest message size.
+  inFlight = queue.slice(0, 10);
+  const retry = shouldRetry(await send(url, batchBody(inFlight, data.key, now())));
+  if (!retry) queue = queue.filter((m) => !inFlight.includes(m));
+  inFlight = [];
+  save();
+  if (retry) timer = setTimeout(flush, backoffMs(++failures));
+  else (failures = 0), flush();
+}
+
+/**
+ * The page is going away: hand what is not already in flight to sendBeacon, which the browser
+ * sends after the page is gone (as text/plain, like fetch with a string body).
+ */
+function leave() {
+  const rest = queue.filter((m) => !inFlight.includes(m));
+  if (consent == "granted" && rest.length && navigator.sendBeacon(url, batchBody(rest, data.key, now()))) {
+    queue = inFlight;
+    save();
+  }
+}
+
+const api: Record<string, (...args: any[]) => unknown> = {
+  track: (event: string, properties?: object) => record({ type: "track", event, properties } as MessageFields),
+  page: (properties?: object) => record({ type: "page", properties } as MessageFields),
+  identify: (userId: string, traits?: object) => record({ type: "identify", traits } as MessageFields, identified(identity, userId, uuid)),
+  alias: (userId: string) => {
+    const { identity: next, previousId } = aliased(identity, userId);
+    record({ type: "alias", previousId }, next);
+  },
+  reset: () => {
+    identity = { anonymousId: uuid() };
+    save();
+  },
+  consent: (granted: boolean) => {
+    consent = granted ? "granted" : "denied";
+    if (granted) return save(), flush();
+    queue = [];
+    try {
+      delete localStorage[KEY];
+    } catch {}
+  },
+  flush,
+};
+
+// Calls made before this script ran: parcours("track", ...) stubs keep them in .q, array stubs
+// (Segment-style parcours.track = ... push) in the array itself; both as [method, ...args].
+const stub = window.parcours;
+const pending = Array.isArray(stub) ? stub : stub?.q || [];
+const parcours = Object.assign((method: string, ...args: unknown[]) => api[method]?.(...args), api);
+window.parcours = parcours;
+for (const args of pending) parcours(...(args as [string]));
+
+api.page();
+watchPages(api.page, has("hash"));
+addEventListener("online", flush);
+addEventListener("pagehide", leave);
+// On window in the bubble phase: runs after web-vitals' capture listeners have queued their final metrics.
+addEventListener("visibilitychange", () => document.visibilityState == "hidden" && leave());
+
+if (has("outbound") || has("downloads")) {
+  addEventListener("click", (event) => {
+    const link = (event.target as Element).closest?.("a[href]") as HTMLAnchorElement | null;
+    const name = link && linkEvent(link.href, location.host, has("outbound"), has("downloads"));
+    // The navigation that follows fires pagehide, which sends this event.
+    if (name) api.track(name, { url: link.href });
+  });
+}
+
+if (has("vitals")) {
+  const vitals = document.createElement("script");
+  vitals.src = new URL("v.js", script.src).href;
+  document.head.append(vitals);
+}
