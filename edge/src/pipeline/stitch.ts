@@ -37,7 +37,8 @@ export interface StitchResult {
  * @param newId   person id generator (an argument so tests are deterministic)
  */
 export function stitch(known: Map<string, string>, keys: string[], links: [string, string][], newId: () => string): StitchResult {
-  // Union-find over people; the smallest person id survives a merge, so the result is order-free.
+  // Union-find over people. A stored person survives over a new one (so linking a new id never
+  // rewrites stored rows); between two stored people the smaller id wins, so the result is order-free.
   const parent = new Map<string, string>();
   const find = (p: string): string => {
     let r = p;
@@ -46,6 +47,8 @@ export function stitch(known: Map<string, string>, keys: string[], links: [strin
     return r;
   };
   const personOf = new Map(known);
+  const storedPeople = new Set(known.values());
+  const before = (a: string, b: string) => (storedPeople.has(a) !== storedPeople.has(b) ? storedPeople.has(a) : a < b);
   const added = new Map<string, string>();
   const ensure = (k: string) => {
     if (!personOf.has(k)) {
@@ -60,11 +63,10 @@ export function stitch(known: Map<string, string>, keys: string[], links: [strin
     const pa = find(ensure(a));
     const pb = find(ensure(b));
     if (pa === pb) continue;
-    const [keep, drop] = pa < pb ? [pa, pb] : [pb, pa];
+    const [keep, drop] = before(pa, pb) ? [pa, pb] : [pb, pa];
     parent.set(drop, keep);
   }
   const merges: { from: string; to: string }[] = [];
-  const storedPeople = new Set(known.values());
   for (const p of storedPeople) {
     const root = find(p);
     if (root !== p) merges.push({ from: p, to: root });
