@@ -1,0 +1,87 @@
+// The most common channel paths, the rest folded into "other", and the Sankey diagram of the top
+// ones. Pure.
+import { collapseRepeats } from "./attribution/markov";
+
+export interface PathJourney {
+  /** Channels in time order. */
+  channels: string[];
+  converted: boolean;
+}
+
+export interface PathRow {
+  steps: string[];
+  journeys: number;
+  conversions: number;
+}
+
+export interface Sankey {
+  /** One node per channel per position, so a path reads left to right. */
+  nodes: { name: string; step: number }[];
+  links: { source: number; target: number; value: number }[];
+}
+
+export const OTHER = "other";
+
+/**
+ * Repeats collapse (email, email, web is the path email > web); a path longer than maxSteps keeps
+ * the steps nearest the anchor: the last ones towards a conversion, the first ones after a start.
+ */
+export function pathOf(channels: string[], maxSteps: number, keep: "first" | "last"): string[] {
+  const path = collapseRepeats(channels);
+  return keep === "first" ? path.slice(0, maxSteps) : path.slice(-maxSteps);
+}
+
+export function topPaths(journeys: PathJourney[], maxSteps: number, top: number, keep: "first" | "last"): { paths: PathRow[]; sankey: Sankey } {
+  const byPath = new Map<string, PathRow>();
+  for (const j of journeys) {
+    if (j.channels.length === 0) continue;
+    const steps = pathOf(j.channels, maxSteps, keep);
+    const id = steps.join("\u0000");
+    const row = byPath.get(id) ?? { steps, journeys: 0, conversions: 0 };
+    row.journeys++;
+    if (j.converted) row.conversions++;
+    byPath.set(id, row);
+  }
+  const ranked = [...byPath.values()].sort((a, b) => b.journeys - a.journeys || b.conversions - a.conversions || (a.steps.join() < b.steps.join() ? -1 : 1));
+  const kept = ranked.slice(0, top);
+  const rest = ranked.slice(top);
+  const paths = rest.length === 0 ? kept : [...kept, {
+    steps: [OTHER],
+    journeys: rest.reduce((n, r) => n + r.journeys, 0),
+    conversions: rest.reduce((n, r) => n + r.conversions, 0),
+  }];
+  return { paths, sankey: sankeyOf(kept) };
+}
+
+export function sankeyOf(paths: PathRow[]): Sankey {
+  const nodes: Sankey["nodes"] = [];
+  const nodeIndex = new Map<string, number>();
+  const node = (name: string, step: number) => {
+    const id = `${step}\u0000${name}`;
+    if (!nodeIndex.has(id)) nodeIndex.set(id, nodes.push({ name, step }) - 1);
+    return nodeIndex.get(id)!;
+  };
+  const linkValue = new Map<string, Sankey["links"][number]>();
+  for (const p of paths) {
+    p.steps.forEach((name, i) => node(name, i));
+    for (let i = 1; i < p.steps.length; i++) {
+      const source = node(p.steps[i - 1], i - 1);
+      const target = node(p.steps[i], i);
+      const link = linkValue.get(`${source}>${target}`) ?? { source, target, value: 0 };
+      link.value += p.journeys;
+      linkValue.set(`${source}>${target}`, link);
+    }
+  }
+  return { nodes, links: [...linkValue.values()] };
+}
+
+/** Channel-switch counts between consecutive touchpoints, from row to column. */
+export function transitions(sequences: string[][]): { channels: string[]; matrix: number[][] } {
+  const seen = new Map<string, number>();
+  for (const s of sequences) for (const c of s) seen.set(c, (seen.get(c) ?? 0) + 1);
+  const channels = [...seen.keys()].sort((a, b) => seen.get(b)! - seen.get(a)! || (a < b ? -1 : 1));
+  const index = new Map(channels.map((c, i) => [c, i]));
+  const matrix = channels.map(() => new Array<number>(channels.length).fill(0));
+  for (const s of sequences) for (let i = 1; i < s.length; i++) matrix[index.get(s[i - 1])!][index.get(s[i])!]++;
+  return { channels, matrix };
+}
