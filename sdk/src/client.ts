@@ -134,7 +134,7 @@ class ParcoursClient implements Client {
       const wasGranted = this._consent == "granted";
       this._consent = "granted";
       if (wasGranted) return;
-      await this._setIdentity(this._identity);
+      await this._persistIdentity();
       await this._queue.claim();
       for (const message of this._held) await this._queue.push(message);
       this._held = [];
@@ -152,7 +152,7 @@ class ParcoursClient implements Client {
     const userId = stored && (await this._storage!.getItem(USER_ID_KEY));
     this._identity = stored ? { anonymousId: stored, ...(userId && { userId }) } : { anonymousId: uuid() };
     if (this._consent != "granted") return;
-    if (!stored) await this._setIdentity(this._identity);
+    if (!stored) await this._persistIdentity();
     await this._queue.claim();
     // Messages a previous run could not send go out now, not only with the next new one.
     if (this._queue.items.length) this._schedule(0);
@@ -193,9 +193,14 @@ class ParcoursClient implements Client {
   private async _setIdentity(identity: Identity) {
     const changed = identity.anonymousId != this._identity.anonymousId || identity.userId != this._identity.userId;
     this._identity = identity;
-    if (!this._storage || this._consent != "granted" || !changed) return;
-    await this._storage.setItem(ANONYMOUS_ID_KEY, identity.anonymousId);
-    if (identity.userId) await this._storage.setItem(USER_ID_KEY, identity.userId);
+    if (changed) await this._persistIdentity();
+  }
+
+  private async _persistIdentity() {
+    const { anonymousId, userId } = this._identity;
+    if (!this._storage || this._consent != "granted") return;
+    await this._storage.setItem(ANONYMOUS_ID_KEY, anonymousId);
+    if (userId) await this._storage.setItem(USER_ID_KEY, userId);
     else await this._storage.removeItem(USER_ID_KEY);
   }
 

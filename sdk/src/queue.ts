@@ -44,6 +44,8 @@ const byteLength = (text: string) => new TextEncoder().encode(text).length;
  */
 export class PersistentQueue {
   items: Message[] = [];
+  // Until claim() has read the mirror, writing it would erase what an earlier run left there.
+  private _claimed = false;
 
   constructor(
     private readonly _storage: KeyValueStorage | null,
@@ -54,8 +56,10 @@ export class PersistentQueue {
   /** Adopt the messages an earlier run could not send; they go first. */
   async claim(): Promise<void> {
     if (!this._storage) return;
+    if (this._claimed) return;
     const saved = parseSaved(await this._storage.getItem(this._key));
     this.items = [...saved, ...this.items];
+    this._claimed = true;
     await this._save();
   }
 
@@ -72,13 +76,15 @@ export class PersistentQueue {
     await this._save();
   }
 
+  /** Drops every message, the mirror's too (consent withdrawn). */
   async clear(): Promise<void> {
     this.items = [];
+    this._claimed = true;
     await this._save();
   }
 
   private async _save(): Promise<void> {
-    if (!this._storage) return;
+    if (!this._storage || !this._claimed) return;
     if (this.items.length) await this._storage.setItem(this._key, JSON.stringify(this.items));
     else await this._storage.removeItem(this._key);
   }
