@@ -12,8 +12,9 @@ export interface Bindings {
   PARCOURS_ADMIN_TOKEN?: string;
   /** HMAC key for dashboard session cookies; when unset, derived from the admin token. */
   SESSION_SECRET?: string;
-  /** Optional Workers rate-limiting binding (see wrangler.toml). */
-  RATE_LIMITER?: { limit(o: { key: string }): Promise<{ success: boolean }> };
+  /** Workers rate-limiting bindings (wrangler.toml): per browser client, and per secret key. */
+  RATE_LIMIT_CLIENT?: RateLimit;
+  RATE_LIMIT_KEY?: RateLimit;
 }
 
 /** A site as the request handlers see it: the row with its settings parsed. */

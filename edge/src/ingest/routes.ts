@@ -12,13 +12,14 @@ import { handOff } from "./archive";
 import { isPlainObject } from "./validate";
 import type { RequestFacts } from "./enrich";
 import { hostOf } from "./channel";
+import { overLimit } from "./rate-limit";
 
 export const ingestRoutes = new Hono<AppEnv>();
 
 type Ctx = Context<AppEnv>;
 type Auth = { site: Site; trusted: boolean } | { error: Response };
 
-const fail = (c: Ctx, status: 400 | 401 | 403 | 413, code: string, message: string, field?: string) =>
+const fail = (c: Ctx, status: 400 | 401 | 403 | 413 | 429, code: string, message: string, field?: string) =>
   c.json({ error: apiError(code, message, field) }, status);
 
 function basicUser(header: string | undefined): string | null {
@@ -82,7 +83,14 @@ function corsFor(c: Ctx, site: Site) {
   }
 }
 
+const clientIp = (c: Ctx) => c.req.header("cf-connecting-ip") ?? c.req.header("x-forwarded-for")?.split(",")[0].trim() ?? "";
+
 async function ingest(c: Ctx, raws: unknown[], auth: { site: Site; trusted: boolean }, opts: { batchSentAt?: unknown; forcedType?: MessageType }) {
+  const wait = await overLimit(c.env, auth.site.id, auth.trusted, clientIp(c), c.req.header("user-agent") ?? "");
+  if (wait) {
+    c.header("retry-after", String(wait));
+    return { limited: fail(c, 429, "rate_limited", `too many requests; retry after ${wait} s`) };
+  }
   const f = facts(c, auth.trusted);
   const { result, events, filtered } = await acceptMessages(raws, auth.site, f, opts);
   if (events.length || filtered.length) await handOff(c.env, auth.site.id, f.receivedAt, events, filtered);
@@ -98,7 +106,8 @@ ingestRoutes.post("/v1/batch", async (c) => {
   const auth = await authenticate(c, body.writeKey);
   if ("error" in auth) return auth.error;
   if (!Array.isArray(body.batch)) return fail(c, 400, "invalid_field", "batch must be an array of messages", "batch");
-  return c.json(await ingest(c, body.batch, auth, { batchSentAt: body.sentAt }));
+  const result = await ingest(c, body.batch, auth, { batchSentAt: body.sentAt });
+  return "limited" in result ? result.limited : c.json(result);
 });
 
 for (const type of ["track", "page", "screen", "identify", "alias", "group"] as const) {
@@ -110,6 +119,7 @@ for (const type of ["track", "page", "screen", "identify", "alias", "group"] as 
     const auth = await authenticate(c, body.writeKey);
     if ("error" in auth) return auth.error;
     const result = await ingest(c, [body], auth, { forcedType: type });
+    if ("limited" in result) return result.limited;
     // A single-message route answers like Segment's: an error status when its one message is refused.
     if (result.rejected.length) return c.json({ ...result, error: result.rejected[0].error }, 400);
     return c.json(result);
@@ -150,7 +160,7 @@ ingestRoutes.post("/api/event", async (c) => {
     return fail(c, 403, "origin_not_allowed", `origin ${origin} is not allowed for this site`);
   }
   const day = new Date().toISOString().slice(0, 10);
-  const ip = c.req.header("cf-connecting-ip") ?? c.req.header("x-forwarded-for") ?? "";
+  const ip = clientIp(c);
   const visitor = (await hmacHex(`${c.env.SESSION_SECRET ?? c.env.PARCOURS_ADMIN_TOKEN ?? "parcours"}:${day}`,
     `${site.id}|${ip}|${c.req.header("user-agent") ?? ""}`)).slice(0, 24);
   const isPage = b.name === "pageview";
@@ -162,6 +172,7 @@ ingestRoutes.post("/api/event", async (c) => {
     context: { page: { url: b.url, referrer: typeof b.referrer === "string" ? b.referrer : undefined }, privacy: { cookieless: true } },
   };
   const result = await ingest(c, [msg], { site, trusted: false }, {});
+  if ("limited" in result) return result.limited;
   if (result.rejected.length) return c.json({ error: result.rejected[0].error }, 400);
   return c.body(null, 202);
 });
@@ -181,6 +192,8 @@ async function emailEvent(c: Ctx, event: string, extra: Record<string, unknown>)
     properties: { campaign, ...extra },
     context: { channel: "email", campaign: { source: "email", medium: "email", name: campaign } },
   };
+  // Over the rate limit the open or click is not recorded, but the reader still gets the pixel or
+  // the redirect: a person clicking a link must never see a 429.
   await ingest(c, [msg], { site, trusted: false }, {});
   return { site };
 }

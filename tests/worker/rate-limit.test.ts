@@ -1,0 +1,23 @@
+import { SELF } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { BASE, createSite } from "./helpers";
+
+describe("ingest rate limits", () => {
+  it("answers 429 with Retry-After once a browser client passes its limit, and only for that client", async () => {
+    const site = await createSite();
+    const post = (ip: string) => SELF.fetch(`${BASE}/v1/batch`, {
+      method: "POST",
+      headers: { origin: "https://shop.example", "cf-connecting-ip": ip, "user-agent": "Mozilla/5.0 Firefox/130.0" },
+      body: JSON.stringify({ writeKey: site.writeKey, batch: [{ type: "page", anonymousId: `rl-${ip}` }] }),
+    });
+    const statuses: number[] = [];
+    for (let i = 0; i < 305; i++) statuses.push((await post("203.0.113.7")).status);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(300);
+    const limited = await post("203.0.113.7");
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get("retry-after")).toBe("60");
+    expect((await limited.json<any>()).error.code).toBe("rate_limited");
+    // Another client of the same site is not affected.
+    expect((await post("198.51.100.9")).status).toBe(200);
+  });
+});
