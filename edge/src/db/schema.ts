@@ -129,3 +129,13 @@ export type SiteRow = typeof sites.$inferSelect;
 export type EventRow = typeof events.$inferSelect;
 export type SessionRow = typeof sessions.$inferSelect;
 export type IdentityRow = typeof identities.$inferSelect;
+
+/**
+ * Daily random salts for cookieless visitor ids (Plausible's scheme): a visitor is a salted hash of
+ * site, IP and UA; the cron deletes salts older than two days, after which no hash can be linked
+ * back to anyone.
+ */
+export const salts = sqliteTable("salts", {
+  day: text("day").primaryKey(),
+  salt: text("salt").notNull(),
+});
