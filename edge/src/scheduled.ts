@@ -8,6 +8,8 @@ const DAY = 86_400_000;
 export async function runScheduled(env: Bindings, now: number) {
   const sites = await allSites(env.DB);
   const replay = await replayMissing(env, sites.map((s) => s.id), now - 6 * 3600_000, now);
+  // Cookieless salts older than two days go, so old visitor hashes can never be recomputed.
+  await env.DB.prepare("DELETE FROM salts WHERE day < ?").bind(new Date(now - 2 * DAY).toISOString().slice(0, 10)).run();
   let expired = 0;
   for (const s of sites) {
     const days = s.settings.retentionDays;

@@ -5,7 +5,8 @@ import type { Site } from "../env";
 import type { EnrichedEvent, FilteredEvent } from "../pipeline/payload";
 import { sha256Hex } from "../auth/crypto";
 import { enrich, type RequestFacts } from "./enrich";
-import { validateMessage } from "./validate";
+import { validateMessage, type ValidMessage } from "./validate";
+import { wantsCookieless, withoutPersistentId } from "./privacy";
 
 export interface Accepted {
   result: IngestResult;
@@ -21,21 +22,36 @@ async function contentId(raw: unknown): Promise<string> {
   return "h-" + (await sha256Hex(JSON.stringify(raw))).slice(0, 32);
 }
 
-export async function acceptMessages(raws: unknown[], site: Site, facts: RequestFacts,
-  opts: { batchSentAt?: unknown; forcedType?: MessageType } = {}): Promise<Accepted> {
+export interface AcceptOptions {
+  batchSentAt?: unknown;
+  forcedType?: MessageType;
+  /** This request's daily cookieless visitor id, computed only if a message asks for privacy. */
+  cookielessId?: () => Promise<string>;
+}
+
+export async function acceptMessages(raws: unknown[], site: Site, facts: RequestFacts, opts: AcceptOptions = {}): Promise<Accepted> {
   const result: IngestResult = { accepted: 0, rejected: [], filtered: 0 };
   const events: EnrichedEvent[] = [];
   const filtered: FilteredEvent[] = [];
   for (let index = 0; index < raws.length; index++) {
     const raw = raws[index];
-    const v = validateMessage(raw, { receivedAt: facts.receivedAt, trusted: facts.trusted, ...opts });
+    const v = validateMessage(raw, { receivedAt: facts.receivedAt, trusted: facts.trusted, batchSentAt: opts.batchSentAt, forcedType: opts.forcedType });
     if (!v.ok) {
       const messageId = (raw as { messageId?: unknown } | null)?.messageId;
       result.rejected.push({ index, ...(typeof messageId === "string" ? { messageId } : {}), error: v.error });
       continue;
     }
-    const messageId = v.message.messageId ?? (await contentId(raw));
-    const e = enrich({ ...v.message, messageId }, facts, site.settings);
+    let message: ValidMessage | null = v.message;
+    if (opts.cookielessId && wantsCookieless(message)) {
+      message = withoutPersistentId(message, await opts.cookielessId());
+      if (!message) {
+        // Accepted (the sender did nothing wrong) but not kept: it would identify the visitor.
+        result.accepted++;
+        continue;
+      }
+    }
+    const messageId = message.messageId ?? (await contentId(raw));
+    const e = enrich({ ...message, messageId }, facts, site.settings);
     if (e.ok) events.push(e.event);
     else filtered.push(e.filtered);
     result.accepted++;

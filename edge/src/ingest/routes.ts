@@ -6,8 +6,8 @@ import type { AppEnv, Site } from "../env";
 import { apiError } from "../errors";
 import { siteBySecretKey, siteByWriteKey, allSites } from "../auth/sites";
 import { originAllowed } from "../auth/origin";
-import { hmacHex } from "../auth/crypto";
 import { acceptMessages } from "./accept";
+import { cookielessId, dailySalt } from "./privacy";
 import { handOff } from "./archive";
 import { isPlainObject } from "./validate";
 import type { RequestFacts } from "./enrich";
@@ -92,7 +92,10 @@ async function ingest(c: Ctx, raws: unknown[], auth: { site: Site; trusted: bool
     return { limited: fail(c, 429, "rate_limited", `too many requests; retry after ${wait} s`) };
   }
   const f = facts(c, auth.trusted);
-  const { result, events, filtered } = await acceptMessages(raws, auth.site, f, opts);
+  let visitor: Promise<string> | undefined;
+  const visitorId = () => (visitor ??= dailySalt(c.env.DB, new Date(f.receivedAt).toISOString().slice(0, 10))
+    .then((salt) => cookielessId(salt, auth.site.id, clientIp(c), f.userAgent ?? "")));
+  const { result, events, filtered } = await acceptMessages(raws, auth.site, f, { ...opts, cookielessId: visitorId });
   if (events.length || filtered.length) await handOff(c.env, auth.site.id, f.receivedAt, events, filtered);
   corsFor(c, auth.site);
   return result;
@@ -140,8 +143,8 @@ ingestRoutes.options("/v1/*", (c) => {
 });
 
 /**
- * Plausible's Events API. Plausible keys by domain and has no ids, so the visitor id is a daily
- * rotating salted hash of site, IP and UA (Plausible's own cookieless scheme); the IP is never kept.
+ * Plausible's Events API. Plausible keys by domain and has no ids, so its messages go through the
+ * cookieless path: the visitor id is a daily salted hash of site, IP and UA; the IP is never kept.
  */
 ingestRoutes.post("/api/event", async (c) => {
   const r = await readJson(c);
@@ -159,15 +162,11 @@ ingestRoutes.post("/api/event", async (c) => {
   if (origin && !originAllowed(origin, site.settings.allowedOrigins)) {
     return fail(c, 403, "origin_not_allowed", `origin ${origin} is not allowed for this site`);
   }
-  const day = new Date().toISOString().slice(0, 10);
-  const ip = clientIp(c);
-  const visitor = (await hmacHex(`${c.env.SESSION_SECRET ?? c.env.PARCOURS_ADMIN_TOKEN ?? "parcours"}:${day}`,
-    `${site.id}|${ip}|${c.req.header("user-agent") ?? ""}`)).slice(0, 24);
   const isPage = b.name === "pageview";
   const msg = {
     type: isPage ? "page" : "track",
     ...(isPage ? {} : { event: b.name }),
-    anonymousId: `c-${visitor}`,
+    anonymousId: "cookieless", // replaced by the daily visitor id
     properties: isPlainObject(b.props) ? { ...b.props, ...(isPlainObject(b.revenue) ? { revenue: Number(b.revenue.amount) } : {}) } : undefined,
     context: { page: { url: b.url, referrer: typeof b.referrer === "string" ? b.referrer : undefined }, privacy: { cookieless: true } },
   };
