@@ -95,8 +95,10 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  // A fresh context per test: its own localStorage, so a new visitor.
-  context = await browser.newContext();
+  // A fresh context per test: its own localStorage, so a new visitor. The edge filters bots,
+  // and "HeadlessChrome" in the user agent is one: present as the desktop Chrome it is.
+  const userAgent = `Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${browser.version()} Safari/537.36`;
+  context = await browser.newContext({ userAgent });
   page = await context.newPage();
   sent = [];
   page.on("request", (r) => {
