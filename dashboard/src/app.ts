@@ -1,0 +1,94 @@
+import { html } from "htm/preact";
+import { useEffect, useMemo, useState } from "preact/hooks";
+import { createClient, type SessionInfo, type SiteClient, type Query } from "./api";
+import { FilterBar } from "./components/filter-bar";
+import { resolveRange } from "./state/range";
+import { FILTER_KEYS, hrefFor, patchParams, SHARED_KEYS, type Route, type ViewName } from "./state/route";
+import { useFetch } from "./state/use-fetch";
+import { navigate, useRoute } from "./state/use-route";
+import { Login } from "./views/login";
+import { VIEW_COMPONENTS } from "./views";
+
+export interface ViewProps {
+  api: SiteClient;
+  /** Range and filters, ready for any read endpoint. */
+  query: Query;
+  route: Route;
+}
+
+const NAV: [ViewName, string][] = [
+  ["overview", "Overview"],
+  ["journeys", "Journeys"],
+  ["funnel", "Funnel"],
+  ["paths", "Paths"],
+  ["attribution", "Attribution"],
+  ["channels", "Channels"],
+  ["stalled", "Stalled"],
+  ["retention", "Retention"],
+  ["vitals", "Vitals"],
+  ["live", "Live events"],
+];
+
+export function App() {
+  const route = useRoute();
+  const [session, setSession] = useState<SessionInfo | null | undefined>(undefined);
+  const client = useMemo(() => createClient({ onUnauthorized: () => setSession(null) }), []);
+  useEffect(() => {
+    client.session().then(setSession, () => setSession(null));
+  }, []);
+
+  if (session === undefined) return html`<p class="boot">Loading Parcours…</p>`;
+  if (session === null) return html`<${Login} client=${client} onLogin=${setSession} />`;
+
+  const logout = () => client.logout().finally(() => setSession(null));
+  return html`<${Shell} session=${session} route=${route} client=${client} onLogout=${logout} />`;
+}
+
+interface ShellProps {
+  session: SessionInfo;
+  route: Route;
+  client: ReturnType<typeof createClient>;
+  onLogout: () => void;
+}
+
+function Shell({ session, route, client, onLogout }: ShellProps) {
+  const { params } = route;
+  const site = session.sites.find((s) => s.id === params.site) ?? session.sites[0];
+  const api = useMemo(() => client.site(site.id), [site.id]);
+
+  // The range is resolved once per change of the shared params, not on every render: "last 7
+  // days" must not move (and refetch) while the user looks at it.
+  const sharedKey = SHARED_KEYS.map((k) => params[k] ?? "").join("|");
+  const query = useMemo<Query>(() => {
+    const filters = Object.fromEntries(FILTER_KEYS.map((k) => [k, params[k]]));
+    return { ...resolveRange(params, Date.now()), ...filters };
+  }, [sharedKey]);
+
+  const channels = useFetch(() => api.channels({}), site.id);
+  const View = VIEW_COMPONENTS[route.view];
+  const linkParams = { ...params, site: site.id };
+
+  return html`<div class="shell">
+    <header class="top">
+      <a class="brand" href=${hrefFor("overview", linkParams)}>Parcours</a>
+      ${session.sites.length > 1
+        ? html`<label class="field site-picker"><span class="visually-hidden">Site</span>
+            <select value=${site.id}
+              onChange=${(e: Event) => navigate({ view: route.view, params: patchParams(params, { site: (e.target as HTMLSelectElement).value }) })}>
+              ${session.sites.map((s) => html`<option value=${s.id}>${s.name}</option>`)}
+            </select></label>`
+        : html`<span class="site-name">${site.name}</span>`}
+      <button type="button" class="link logout" onClick=${onLogout}>Sign out</button>
+    </header>
+    <nav class="views" aria-label="Views">
+      ${NAV.map(
+        ([view, label]) => html`<a href=${hrefFor(view, linkParams)}
+          aria-current=${route.view === view || (view === "stalled" && route.view === "timeline") ? "page" : undefined}>${label}</a>`,
+      )}
+    </nav>
+    ${route.view !== "live" && route.view !== "timeline" && html`<${FilterBar} route=${route} channels=${(channels.data ?? []).map((c) => c.channel)} />`}
+    <main id="view" class=${`view view-${route.view}`}>
+      <${View} key=${`${site.id}:${route.view}`} api=${api} query=${query} route=${{ ...route, params: linkParams }} />
+    </main>
+  </div>`;
+}

@@ -1,0 +1,74 @@
+// Formatting for numbers the API returns. Every helper takes `unknown`-ish input defensively:
+// a missing field renders as an em dash instead of "NaN" or "undefined".
+
+const DASH = "—";
+const intFormat = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
+const decimalFormat = new Intl.NumberFormat("en-US", { maximumFractionDigits: 1 });
+const compactFormat = new Intl.NumberFormat("en-US", { notation: "compact", maximumFractionDigits: 1 });
+
+const isNum = (value: unknown): value is number => typeof value === "number" && Number.isFinite(value);
+
+export function formatInt(value: unknown): string {
+  return isNum(value) ? intFormat.format(value) : DASH;
+}
+
+export function formatDecimal(value: unknown): string {
+  return isNum(value) ? decimalFormat.format(value) : DASH;
+}
+
+export function formatCompact(value: unknown): string {
+  return isNum(value) ? compactFormat.format(value) : DASH;
+}
+
+/** A 0..1 share as a percentage; small shares keep a decimal so 0.4% does not read as 0%. */
+export function formatPercent(share: unknown): string {
+  if (!isNum(share)) return DASH;
+  const pct = share * 100;
+  return `${Math.abs(pct) < 10 && pct !== 0 ? pct.toFixed(1) : Math.round(pct)}%`;
+}
+
+const DURATION_UNITS: [string, number][] = [
+  ["d", 86_400_000],
+  ["h", 3_600_000],
+  ["m", 60_000],
+  ["s", 1000],
+];
+
+/** A duration in its two largest units: "2d 4h", "35m", "12s". */
+export function formatDuration(ms: unknown): string {
+  if (!isNum(ms) || ms < 0) return DASH;
+  const index = DURATION_UNITS.findIndex(([, size]) => ms >= size);
+  if (index < 0) return `${Math.round(ms)}ms`;
+  const [label, size] = DURATION_UNITS[index];
+  const major = Math.floor(ms / size);
+  const next = DURATION_UNITS[index + 1];
+  const minor = next ? Math.floor((ms - major * size) / next[1]) : 0;
+  return minor > 0 ? `${major}${label} ${minor}${next[0]}` : `${major}${label}`;
+}
+
+/** Lift as a multiplier ("×2.4"); 1 means no more likely than the base. */
+export function formatLift(lift: unknown): string {
+  return isNum(lift) ? `×${lift.toFixed(lift >= 10 ? 0 : 1)}` : DASH;
+}
+
+/** Accepts an ISO string or epoch milliseconds, as the API may send either. */
+export function toMs(time: unknown): number | null {
+  if (isNum(time)) return time;
+  if (typeof time === "string" && time) {
+    const ms = Date.parse(time);
+    return Number.isNaN(ms) ? null : ms;
+  }
+  return null;
+}
+
+/** "2026-11-03 14:05" in UTC, so two people reading a shared link see the same times. */
+export function formatDateTime(time: unknown): string {
+  const ms = toMs(time);
+  return ms === null ? DASH : new Date(ms).toISOString().slice(0, 16).replace("T", " ");
+}
+
+/** Seconds-precision clock time for the live event feed. */
+export function formatClock(time: unknown): string {
+  const ms = toMs(time);
+  return ms === null ? DASH : new Date(ms).toISOString().slice(11, 19);
+}

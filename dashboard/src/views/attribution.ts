@@ -1,0 +1,89 @@
+import { html } from "htm/preact";
+import type { Attribution } from "../api";
+import type { ViewProps } from "../app";
+import { EventSelect } from "../components/event-select";
+import { Loadable } from "../components/loadable";
+import { Section } from "../components/section";
+import { formatDecimal, formatInt } from "../format";
+import { patchParams } from "../state/route";
+import { useFetch } from "../state/use-fetch";
+import { navigate } from "../state/use-route";
+
+export const MODELS: [string, string][] = [
+  ["first_touch", "First touch"],
+  ["last_touch", "Last touch"],
+  ["last_non_direct", "Last non-direct"],
+  ["linear", "Linear"],
+  ["time_decay", "Time decay"],
+  ["position_based", "Position based"],
+  ["markov", "Markov"],
+  ["shapley", "Shapley"],
+];
+
+/** Channels present in any model, most credited (summed over models) first. */
+export function attributionRows(models: Attribution["models"]): string[] {
+  const totals = new Map<string, number>();
+  for (const credits of Object.values(models)) {
+    for (const [channel, credit] of Object.entries(credits)) totals.set(channel, (totals.get(channel) ?? 0) + credit);
+  }
+  return [...totals.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([channel]) => channel);
+}
+
+export function AttributionView({ api, query, route }: ViewProps) {
+  const { params } = route;
+  const conversion = params.conversion ?? "purchase";
+  const value = params.value === "revenue" ? "revenue" : "conversions";
+  const lookback = params.lookback_days ?? "30";
+  const set = (patch: Record<string, string | undefined>) => navigate({ view: "attribution", params: patchParams(params, patch) });
+
+  const names = useFetch(() => api.eventNames(query), JSON.stringify(query));
+  const attributionQuery = {
+    ...query,
+    conversion,
+    group_by: "channel",
+    lookback_days: lookback,
+    value: value === "revenue" ? "revenue" : undefined,
+  };
+  const state = useFetch(() => api.attribution(attributionQuery), JSON.stringify(attributionQuery));
+
+  return html`<${Section} title="Attribution" hint="Credit each model gives each channel for the conversions; each column adds up to the total.">
+    <div class="controls">
+      <${EventSelect} label="Conversion" value=${conversion} names=${names.data ?? []} onChange=${(name: string) => set({ conversion: name })} />
+      <label class="field"><span>Credit</span>
+        <select value=${value} onChange=${(e: Event) => set({ value: (e.target as HTMLSelectElement).value })}>
+          <option value="conversions">Conversions</option>
+          <option value="revenue">Revenue</option>
+        </select>
+      </label>
+      <label class="field"><span>Lookback</span>
+        <select value=${lookback} onChange=${(e: Event) => set({ lookback_days: (e.target as HTMLSelectElement).value })}>
+          ${["7", "14", "30", "60", "90"].map((d) => html`<option value=${d}>${d} days</option>`)}
+        </select>
+      </label>
+    </div>
+    <${Loadable} state=${state} isEmpty=${(a: Attribution) => attributionRows(a.models).length === 0} empty=${`No ${conversion} conversions in this range.`}>
+      ${(a: Attribution) => {
+        const rows = attributionRows(a.models);
+        const max = Math.max(0, ...Object.values(a.models).flatMap((m) => Object.values(m)));
+        return html`<p class="total">${formatInt(a.conversions)} ${a.conversion || conversion} conversions${value === "revenue" ? " (credits in revenue)" : ""}.</p>
+          <div class="table-wrap"><table class="attribution">
+            <thead><tr><th scope="col">Channel</th>${MODELS.map(([, label]) => html`<th scope="col" class="num">${label}</th>`)}</tr></thead>
+            <tbody>
+              ${rows.map(
+                (channel) => html`<tr>
+                  <th scope="row">${channel}</th>
+                  ${MODELS.map(([model]) => {
+                    const credit = a.models[model]?.[channel] ?? 0;
+                    return html`<td class="num bar-cell" data-model=${model}>
+                      <span class="cell-bar" style=${{ width: `${max > 0 ? (credit / max) * 100 : 0}%` }}></span>
+                      <span class="cell-value">${formatDecimal(credit)}</span>
+                    </td>`;
+                  })}
+                </tr>`,
+              )}
+            </tbody>
+          </table></div>`;
+      }}
+    <//>
+  <//>`;
+}

@@ -1,0 +1,59 @@
+import { html } from "htm/preact";
+import type { StalledPerson } from "../api";
+import type { ViewProps } from "../app";
+import { EventSelect } from "../components/event-select";
+import { Loadable } from "../components/loadable";
+import { Section } from "../components/section";
+import { formatDateTime, formatInt } from "../format";
+import { hrefFor, patchParams } from "../state/route";
+import { useFetch } from "../state/use-fetch";
+import { navigate } from "../state/use-route";
+
+const WAITS = ["1d", "2d", "3d", "7d", "14d", "30d"];
+
+/** The follow-up list: people who started something and did not finish it in time. */
+export function StalledView({ api, query, route }: ViewProps) {
+  const { params } = route;
+  const started = params.started ?? "quote_requested";
+  const expected = params.expected ?? "purchase";
+  const after = params.after ?? "3d";
+  const set = (patch: Record<string, string | undefined>) => navigate({ view: "stalled", params: patchParams(params, patch) });
+
+  const names = useFetch(() => api.eventNames(query), JSON.stringify(query));
+  const stalledQuery = { ...query, started, expected, after };
+  const state = useFetch(() => api.stalled(stalledQuery), JSON.stringify(stalledQuery));
+  const csv = api.url("/stalled", { ...stalledQuery, format: "csv" });
+
+  return html`<${Section} title="Stalled journeys" hint=${`People who did ${started} but no ${expected} within ${after}: the ones to call back.`}>
+    <div class="controls">
+      <${EventSelect} label="Started" value=${started} names=${names.data ?? []} onChange=${(name: string) => set({ started: name })} />
+      <${EventSelect} label="Expected" value=${expected} names=${names.data ?? []} onChange=${(name: string) => set({ expected: name })} />
+      <label class="field"><span>After</span>
+        <select value=${after} onChange=${(e: Event) => set({ after: (e.target as HTMLSelectElement).value })}>
+          ${WAITS.map((w) => html`<option value=${w}>${w}</option>`)}
+        </select>
+      </label>
+      <a class="button" href=${csv} download=${`stalled-${started}-${expected}.csv`}>Export CSV</a>
+    </div>
+    <${Loadable} state=${state} isEmpty=${(people: StalledPerson[]) => people.length === 0} empty="Nobody is stalled: every one of them followed through.">
+      ${(people: StalledPerson[]) => html`<p class="total">${formatInt(people.length)} people to follow up.</p>
+        <div class="table-wrap"><table class="stalled">
+          <thead><tr>
+            <th scope="col">Person</th><th scope="col">Started</th><th scope="col">Last touchpoint</th>
+            <th scope="col">Channel</th><th scope="col">Contact via</th>
+          </tr></thead>
+          <tbody>
+            ${people.map(
+              (p) => html`<tr>
+                <th scope="row"><a href=${hrefFor("timeline", params, { person: p.personId })}>${p.userIds[0] || p.personId}</a></th>
+                <td>${formatDateTime(p.startedAt)}</td>
+                <td>${p.lastTouchpoint ? html`${p.lastTouchpoint.event} <span class="muted">${formatDateTime(p.lastTouchpoint.timestamp)}</span>` : "—"}</td>
+                <td>${p.lastTouchpoint?.channel || "—"}</td>
+                <td>${p.contactChannel || "—"}</td>
+              </tr>`,
+            )}
+          </tbody>
+        </table></div>`}
+    <//>
+  <//>`;
+}
