@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { churnLift } from "./churn";
-import { contactChannel, stalledSince } from "./stalled";
+import { churnLift, churnSets } from "./churn";
+import { contactChannel, stalledPeople, stalledSince } from "./stalled";
 
 describe("churn lift", () => {
   it("compares the churned share with everyone's", () => {
@@ -10,6 +10,21 @@ describe("churn lift", () => {
       { name: "ticket_opened", churnedShare: 1, baseShare: 0.5, lift: 2 },
       { name: "email_open", churnedShare: 0.5, baseShare: 0.5, lift: 1 },
     ]);
+  });
+});
+
+describe("churn sets", () => {
+  it("keeps what churned people did before churning, and what everyone did", () => {
+    const rows = [
+      { personId: "p1", name: "ticket_opened", firstTs: 1 },
+      { personId: "p1", name: "unsubscribe", firstTs: 2 },
+      { personId: "p1", name: "purchase", firstTs: 3 },
+      { personId: "p2", name: "purchase", firstTs: 1 },
+    ];
+    expect(churnSets(rows, "unsubscribe")).toEqual({
+      churned: [new Set(["ticket_opened"])],
+      base: [new Set(["ticket_opened", "purchase"]), new Set(["purchase"])],
+    });
   });
 });
 
@@ -32,5 +47,20 @@ describe("stalled", () => {
     [["web"], false, null],
   ] as const)("contact channel of %j (identified %s) is %s", (channels, identified, expected) => {
     expect(contactChannel([...channels], identified)).toBe(expected);
+  });
+});
+
+describe("stalled people", () => {
+  it("lists who stalled, latest first", () => {
+    const D = 86_400_000;
+    const events = new Map([
+      ["p1", [{ ts: 0, name: "quote" }]],
+      ["p2", [{ ts: D, name: "quote" }, { ts: 2 * D, name: "purchase" }]],
+      ["p3", [{ ts: 2 * D, name: "quote" }]],
+    ]);
+    expect(stalledPeople(events, "quote", "purchase", 3 * D, 10 * D)).toEqual([
+      { personId: "p3", startedAt: 2 * D },
+      { personId: "p1", startedAt: 0 },
+    ]);
   });
 });

@@ -29,3 +29,21 @@ export function churnLift(churned: Set<string>[], base: Set<string>[]): ChurnRow
     })
     .sort((a, b) => b.lift - a.lift || b.churnedShare - a.churnedShare || (a.name < b.name ? -1 : 1));
 }
+
+/**
+ * From each person's first time of each event name: the names churned people did before they
+ * first churned, and the names everyone did (the churn event itself left out of both).
+ */
+export function churnSets(firstTimes: { personId: string; name: string; firstTs: number }[], event: string) {
+  const people = new Map<string, Map<string, number>>();
+  for (const r of firstTimes) people.set(r.personId, (people.get(r.personId) ?? new Map()).set(r.name, r.firstTs));
+  const churned: Set<string>[] = [];
+  const base: Set<string>[] = [];
+  for (const names of people.values()) {
+    const churnTs = names.get(event);
+    names.delete(event);
+    base.push(new Set(names.keys()));
+    if (churnTs !== undefined) churned.push(new Set([...names].filter(([, ts]) => ts < churnTs).map(([name]) => name)));
+  }
+  return { churned, base };
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { pathOf, topPaths, transitions } from "./paths";
+import { journeysAfter, pathOf, topPaths, transitions } from "./paths";
 
 const j = (path: string, converted = false) => ({ channels: path.split(">"), converted });
 
@@ -46,5 +46,17 @@ describe("transitions", () => {
         [0, 1, 0],
       ],
     });
+  });
+});
+
+describe("journeys after an event", () => {
+  it("keeps the touchpoints from the start on and sees a later conversion", () => {
+    const starts = new Map([["p1", 10], ["p2", 10]]);
+    const touchpoints = new Map([["p1", [{ ts: 5, channel: "web" }, { ts: 10, channel: "phone" }, { ts: 20, channel: "email" }]]]);
+    const conversions = new Map([["p1", [30]], ["p2", [5]]]);
+    expect(journeysAfter(starts, touchpoints, conversions)).toEqual([
+      { channels: ["phone", "email"], converted: true },
+      { channels: [], converted: false },
+    ]);
   });
 });

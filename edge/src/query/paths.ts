@@ -85,3 +85,14 @@ export function transitions(sequences: string[][]): { channels: string[]; matrix
   for (const s of sequences) for (let i = 1; i < s.length; i++) matrix[index.get(s[i - 1])!][index.get(s[i])!]++;
   return { channels, matrix };
 }
+
+/**
+ * Journeys that start at an event: each person's touchpoints from their first `start` in the
+ * range on, converted when a conversion followed it.
+ */
+export function journeysAfter(starts: Map<string, number>, touchpoints: Map<string, { ts: number; channel: string }[]>, conversions: Map<string, number[]>): PathJourney[] {
+  return [...starts].map(([personId, since]) => ({
+    channels: (touchpoints.get(personId) ?? []).filter((t) => t.ts >= since).map((t) => t.channel),
+    converted: (conversions.get(personId) ?? []).some((ts) => ts >= since),
+  }));
+}

@@ -1,5 +1,288 @@
 // The read API: thin handlers that parse parameters, load rows and hand them to the pure analyses.
-import { Hono } from "hono";
-import type { AppEnv } from "../env";
+// Everything reads the tables as they are, so an event stored a moment ago is in the next answer.
+import { Hono, type Context } from "hono";
+import type { AppEnv, Site } from "../env";
+import { apiError, invalidField } from "../errors";
+import { attribute, GROUP_BYS, toAttributionJourneys } from "./attribution/attribute";
+import { bucketLabel, bucketsBetween, INTERVALS } from "./buckets";
+import { churnLift, churnSets } from "./churn";
+import { cohorts } from "./cohorts";
+import { toCsv } from "./csv";
+import { FUNNEL_ORDERS, funnelByChannel, funnelSteps, reach } from "./funnel";
+import { channelCount, summarize, touchpointHistogram } from "./journey-stats";
+import { DAY_MS, touchMatches } from "./journeys";
+import {
+  channelCounts, cohortActivity, countEventsAndPeople, countSessions, countTouchpoints, eventNames, eventSeries, firstTimes,
+  namedEvents, peopleByStage, sessionSeries, touchpointsOf, userIdsOf, vitalSamples,
+} from "./load/aggregates";
+import { identKeysOf, recentEvents, resolvePerson, timeline } from "./load/events";
+import { byPerson } from "./load/filters";
+import { loadJourneys, loadTouchpoints, type JourneyQuery } from "./load/journeys";
+import {
+  asTime, ParamError, parseChoice, parseCommon, parseConversion, parseDuration, parseInteger, parseList, parseName, type Common,
+} from "./params";
+import { journeysAfter, topPaths, transitions } from "./paths";
+import { contactChannel, stalledPeople } from "./stalled";
+import { isVitalName, vitalsByPage } from "./vitals";
 
 export const queryRoutes = new Hono<AppEnv>();
+
+type Query = (name: string) => string | undefined;
+type C = Context<AppEnv>;
+
+const queryOf = (c: C): Query => (name) => c.req.query(name);
+
+function journeyQuery(c: C, q: Query, common: Common): JourneyQuery {
+  const site = c.get("site");
+  const lookbackDays = parseInteger(q, "lookback_days", site.settings.lookbackDays ?? 30, 1, 365);
+  return { ...common, conversion: parseConversion(q, site.settings.conversions), lookbackMs: lookbackDays * DAY_MS };
+}
+
+queryRoutes.onError((err, c) => {
+  if (err instanceof ParamError) return c.json({ error: invalidField(err.field, err.message) }, 400);
+  throw err;
+});
+
+queryRoutes.get("/events", async (c) => {
+  const q = queryOf(c);
+  const { from, to, filter } = parseCommon(q, Date.now());
+  const limit = parseInteger(q, "limit", 50, 1, 500);
+  return c.json({ events: await recentEvents(c.env.DB, c.get("site").id, { from, to }, filter, limit) });
+});
+
+queryRoutes.get("/overview", async (c) => {
+  const q = queryOf(c);
+  const common = parseCommon(q, Date.now());
+  const db = c.env.DB;
+  const siteId = c.get("site").id;
+  const [counts, sessions, touchpoints, journeys] = await Promise.all([
+    countEventsAndPeople(db, siteId, common, common.filter),
+    countSessions(db, siteId, common, common.filter),
+    countTouchpoints(db, siteId, common, common.filter),
+    loadJourneys(db, siteId, journeyQuery(c, q, common)),
+  ]);
+  return c.json({ people: counts.people, sessions, events: counts.events, touchpoints, ...summarize(journeys) });
+});
+
+queryRoutes.get("/people/:personId/timeline", async (c) => {
+  const q = queryOf(c);
+  const { from, to, filter } = parseCommon(q, Date.now());
+  const limit = parseInteger(q, "limit", 1000, 1, 10_000);
+  const siteId = c.get("site").id;
+  const personId = await resolvePerson(c.env.DB, siteId, c.req.param("personId"));
+  if (personId === null) return c.json({ error: apiError("not_found", "no person with this person id, userId or anonymousId", "personId") }, 404);
+  const [ids, events] = await Promise.all([
+    identKeysOf(c.env.DB, siteId, personId),
+    timeline(c.env.DB, siteId, personId, { from, to }, filter, limit),
+  ]);
+  return c.json({ personId, ...ids, events });
+});
+
+queryRoutes.get("/attribution", async (c) => {
+  const q = queryOf(c);
+  const jq = journeyQuery(c, q, parseCommon(q, Date.now()));
+  const groupBy = parseChoice(q, "group_by", GROUP_BYS, "channel");
+  const value = parseChoice(q, "value", ["count", "revenue"] as const, "count");
+  const journeys = await loadJourneys(c.env.DB, c.get("site").id, jq);
+  const counted = attribute(toAttributionJourneys(journeys, groupBy, "count"));
+  const body = { conversion: jq.conversion, conversions: counted.total, groupBy, lookbackDays: jq.lookbackMs / DAY_MS, models: counted.models };
+  if (value === "count") return c.json(body);
+  const valued = attribute(toAttributionJourneys(journeys, groupBy, "revenue"));
+  return c.json({ ...body, revenue: valued.total, valueModels: valued.models });
+});
+
+queryRoutes.get("/funnel", async (c) => {
+  const q = queryOf(c);
+  const common = parseCommon(q, Date.now());
+  const steps = parseList(q, "steps", 20);
+  const window = parseDuration(q, "window", "7d");
+  const order = parseChoice(q, "order", FUNNEL_ORDERS, "sequential");
+  const breakdown = parseChoice(q, "breakdown", ["none", "channel"] as const, "none");
+  // Strict order needs every event between the steps to see that none intervened.
+  const rows = await namedEvents(c.env.DB, c.get("site").id, common, common.filter, order === "strict" ? null : steps);
+  const reaches = [...byPerson(rows, (r) => r).values()].map((events) => reach(events, steps, window.ms, order));
+  return c.json({
+    steps: funnelSteps(steps, reaches),
+    window: window.text,
+    order,
+    ...(breakdown === "channel" ? { breakdown: funnelByChannel(steps, reaches) } : {}),
+  });
+});
+
+/** On /paths, `from` and `to` that are not times name the anchor event (API.md's `to=purchase`). */
+function pathsAnchor(q: Query): { start?: string; end?: string; q: Query } {
+  const anchor = (name: string) => {
+    const v = q(name);
+    return v !== undefined && asTime(v) === null ? v : undefined;
+  };
+  const start = anchor("from");
+  const end = anchor("to");
+  return { start, end, q: (name) => ((name === "from" && start) || (name === "to" && end) ? undefined : q(name)) };
+}
+
+queryRoutes.get("/paths", async (c) => {
+  const anchor = pathsAnchor(queryOf(c));
+  const q = anchor.q;
+  const common = parseCommon(q, Date.now());
+  const maxSteps = parseInteger(q, "max_steps", 5, 1, 20);
+  const top = parseInteger(q, "top", 20, 1, 200);
+  const db = c.env.DB;
+  const siteId = c.get("site").id;
+  if (anchor.start === undefined) {
+    const jq = journeyQuery(c, (name) => (name === "conversion" ? (anchor.end ?? q(name)) : q(name)), common);
+    const journeys = await loadJourneys(db, siteId, jq);
+    const paths = journeys.map((j) => ({ channels: j.touchpoints.map((t) => t.channel), converted: j.conversion !== null }));
+    return c.json({ to: jq.conversion, ...topPaths(paths, maxSteps, top, "last") });
+  }
+  const conversion = parseConversion(q, c.get("site").settings.conversions);
+  const [events, touchpoints] = await Promise.all([
+    namedEvents(db, siteId, common, {}, [anchor.start, conversion]),
+    loadTouchpoints(db, siteId, common),
+  ]);
+  const starts = new Map<string, number>();
+  const conversions = new Map<string, number[]>();
+  for (const e of events) {
+    if (e.name === anchor.start && !starts.has(e.personId)) starts.set(e.personId, e.ts);
+    if (e.name === conversion) conversions.set(e.personId, [...(conversions.get(e.personId) ?? []), e.ts]);
+  }
+  for (const [personId, since] of starts) {
+    const own = (touchpoints.get(personId) ?? []).filter((t) => t.ts >= since);
+    if (!own.some((t) => touchMatches(t, common.filter))) starts.delete(personId);
+  }
+  return c.json({ from: anchor.start, conversion, ...topPaths(journeysAfter(starts, touchpoints, conversions), maxSteps, top, "first") });
+});
+
+queryRoutes.get("/transitions", async (c) => {
+  const q = queryOf(c);
+  const journeys = await loadJourneys(c.env.DB, c.get("site").id, journeyQuery(c, q, parseCommon(q, Date.now())));
+  return c.json(transitions(journeys.map((j) => j.touchpoints.map((t) => t.channel))));
+});
+
+/** The site's stages in the order its mapping names them (the cycle), unknown ones after. */
+function stageOrder(site: Site): (stage: string) => number {
+  const order = [...new Set(Object.values(site.settings.stages))];
+  return (stage) => (order.includes(stage) ? order.indexOf(stage) : order.length);
+}
+
+queryRoutes.get("/journeys/stats", async (c) => {
+  const q = queryOf(c);
+  const common = parseCommon(q, Date.now());
+  const site = c.get("site");
+  const [journeys, stages] = await Promise.all([
+    loadJourneys(c.env.DB, site.id, journeyQuery(c, q, common)),
+    peopleByStage(c.env.DB, site.id, common, common.filter),
+  ]);
+  const rank = stageOrder(site);
+  return c.json({
+    journeys: journeys.length,
+    histogram: touchpointHistogram(journeys),
+    channelCount: channelCount(journeys),
+    stages: stages.sort((a, b) => rank(a.stage) - rank(b.stage) || b.people - a.people),
+  });
+});
+
+queryRoutes.get("/stalled", async (c) => {
+  const q = queryOf(c);
+  const common = parseCommon(q, Date.now());
+  const started = parseName(q, "started");
+  const expected = parseName(q, "expected");
+  const after = parseDuration(q, "after", "3d");
+  const format = parseChoice(q, "format", ["json", "csv"] as const, "json");
+  const limit = parseInteger(q, "limit", 1000, 1, 10_000);
+  const db = c.env.DB;
+  const siteId = c.get("site").id;
+  const rows = await namedEvents(db, siteId, common, common.filter, [started, expected]);
+  const stalled = stalledPeople(byPerson(rows, (r) => r), started, expected, after.ms, common.to).slice(0, limit);
+  const ids = stalled.map((s) => s.personId);
+  const [touches, users] = ids.length === 0 ? [[], []] : await Promise.all([touchpointsOf(db, siteId, common, ids), userIdsOf(db, siteId, ids)]);
+  const touchesOf = byPerson(touches, (t) => t);
+  const userIdsOfPerson = byPerson(users, (u) => u.userId);
+  const people = stalled.map(({ personId, startedAt }) => {
+    const own = touchesOf.get(personId) ?? [];
+    const userIds = userIdsOfPerson.get(personId) ?? [];
+    const last = own[0];
+    return {
+      personId,
+      userIds,
+      startedAt: new Date(startedAt).toISOString(),
+      lastTouchpoint: last ? { timestamp: new Date(last.ts).toISOString(), channel: last.channel, event: last.event } : null,
+      contactChannel: contactChannel(own.map((t) => t.channel), userIds.length > 0),
+    };
+  });
+  if (format === "json") return c.json({ started, expected, after: after.text, people });
+  const header = ["personId", "userIds", "startedAt", "lastTouchpointAt", "lastTouchpointChannel", "lastTouchpointEvent", "contactChannel"];
+  const csv = toCsv(header, people.map((p) => [
+    p.personId, p.userIds.join(" "), p.startedAt, p.lastTouchpoint?.timestamp ?? null, p.lastTouchpoint?.channel ?? null,
+    p.lastTouchpoint?.event ?? null, p.contactChannel,
+  ]));
+  return c.body(csv, 200, { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="stalled-${started}.csv"` });
+});
+
+queryRoutes.get("/churn", async (c) => {
+  const q = queryOf(c);
+  const common = parseCommon(q, Date.now());
+  const event = parseName(q, "event", "unsubscribe");
+  const { churned, base } = churnSets(await firstTimes(c.env.DB, c.get("site").id, common, common.filter), event);
+  return c.json({ event, churned: churned.length, people: base.length, touchpoints: churnLift(churned, base) });
+});
+
+queryRoutes.get("/retention", async (c) => {
+  const q = queryOf(c);
+  const common = parseCommon(q, Date.now());
+  const interval = parseChoice(q, "interval", ["day", "week", "month"] as const, "week");
+  const [firstSeen, active] = await cohortActivity(c.env.DB, c.get("site").id, common, common.filter, interval);
+  const buckets = byPerson(active, (r) => r.bucket);
+  const people = firstSeen.map((p) => ({ firstSeen: p.firstSeen, activeBuckets: new Set(buckets.get(p.personId)) }));
+  return c.json({ interval, cohorts: cohorts(people, interval, common.from, common.to) });
+});
+
+queryRoutes.get("/vitals", async (c) => {
+  const q = queryOf(c);
+  const common = parseCommon(q, Date.now());
+  const rows = await vitalSamples(c.env.DB, c.get("site").id, common, common.filter);
+  const samples = rows.flatMap(({ path, name, value }) =>
+    path !== null && isVitalName(name) && typeof value === "number" && Number.isFinite(value) ? [{ path, name, value }] : [],
+  );
+  return c.json({ pages: vitalsByPage(samples) });
+});
+
+/** Hourly points over a long range would flood the chart; past this many the range must shrink. */
+const MAX_POINTS = 2000;
+
+queryRoutes.get("/timeseries", async (c) => {
+  const q = queryOf(c);
+  const common = parseCommon(q, Date.now());
+  const interval = parseChoice(q, "interval", INTERVALS, "day");
+  const site = c.get("site");
+  const conversion = parseConversion(q, site.settings.conversions);
+  const buckets = bucketsBetween(common.from, common.to, interval);
+  if (buckets.length > MAX_POINTS) throw new ParamError("interval", `more than ${MAX_POINTS} points: choose a longer interval or a shorter range`);
+  const [events, sessions] = await Promise.all([
+    eventSeries(c.env.DB, site.id, common, common.filter, interval, conversion),
+    sessionSeries(c.env.DB, site.id, common, common.filter, interval),
+  ]);
+  const eventsAt = new Map(events.map((r) => [r.bucket, r]));
+  const sessionsAt = new Map(sessions.map((r) => [r.bucket, r.sessions]));
+  const points = buckets.map((b) => ({
+    t: bucketLabel(b, interval),
+    people: eventsAt.get(b)?.people ?? 0,
+    sessions: sessionsAt.get(b) ?? 0,
+    events: eventsAt.get(b)?.events ?? 0,
+    conversions: eventsAt.get(b)?.conversions ?? 0,
+  }));
+  return c.json({ interval, points });
+});
+
+queryRoutes.get("/channels", async (c) => {
+  const q = queryOf(c);
+  const common = parseCommon(q, Date.now());
+  const site = c.get("site");
+  const conversion = parseConversion(q, site.settings.conversions);
+  return c.json({ channels: await channelCounts(c.env.DB, site.id, common, common.filter, conversion) });
+});
+
+queryRoutes.get("/event-names", async (c) => {
+  const common = parseCommon(queryOf(c), Date.now());
+  return c.json({ events: await eventNames(c.env.DB, c.get("site").id, common, common.filter) });
+});
+

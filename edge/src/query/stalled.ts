@@ -20,3 +20,19 @@ const CONTACT_CHANNELS = new Set(["phone", "email", "chat", "sms", "store", "wha
 export function contactChannel(channelsNewestFirst: string[], identified: boolean): string | null {
   return channelsNewestFirst.find((c) => CONTACT_CHANNELS.has(c)) ?? (identified ? "email" : null);
 }
+
+export interface NamedTime {
+  ts: number;
+  name: string;
+}
+
+/** Everyone stalled between `started` and `expected`, with the time of the start they stalled at. */
+export function stalledPeople(events: Map<string, NamedTime[]>, started: string, expected: string, afterMs: number, now: number) {
+  const out: { personId: string; startedAt: number }[] = [];
+  for (const [personId, list] of events) {
+    const times = (name: string) => list.filter((e) => e.name === name).map((e) => e.ts);
+    const since = stalledSince(times(started), times(expected), afterMs, now);
+    if (since !== null) out.push({ personId, startedAt: since });
+  }
+  return out.sort((a, b) => b.startedAt - a.startedAt || (a.personId < b.personId ? -1 : 1));
+}

@@ -1,0 +1,205 @@
+// Counts the database can do itself (grouped in SQL, so only small results travel), and the
+// narrow row sets the pure analyses need.
+import type { Interval } from "../buckets";
+import type { TouchFilter } from "../journeys";
+import type { Range } from "../params";
+import { all, filterClause, PERSON_JOIN } from "./filters";
+import { TOUCHPOINTS_SQL } from "./journeys";
+
+/** The start (epoch ms, UTC) of the bucket holding `col`, matching buckets.ts's bucketStart. */
+export function bucketSql(interval: Interval, col: string): string {
+  switch (interval) {
+    case "hour":
+      return `(${col} - ${col} % 3600000)`;
+    case "day":
+      return `(${col} - ${col} % 86400000)`;
+    case "week":
+      return `(${col} - ${col} % 86400000 - ((CAST(strftime('%w', ${col} / 1000, 'unixepoch') AS INTEGER) + 6) % 7) * 86400000)`;
+    case "month":
+      return `(CAST(strftime('%s', ${col} / 1000, 'unixepoch', 'start of month') AS INTEGER) * 1000)`;
+  }
+}
+
+export async function countEventsAndPeople(db: D1Database, siteId: string, range: Range, filter: TouchFilter) {
+  const f = filterClause("e", filter);
+  const [row] = await all<{ events: number; people: number }>(
+    db,
+    `SELECT COUNT(*) AS events, COUNT(DISTINCT i.person_id) AS people FROM events e ${PERSON_JOIN("e")}
+     WHERE e.site_id = ? AND e.ts BETWEEN ? AND ?${f.sql}`,
+    [siteId, range.from, range.to, ...f.params],
+  );
+  return row;
+}
+
+export async function countSessions(db: D1Database, siteId: string, range: Range, filter: TouchFilter): Promise<number> {
+  const f = filterClause("s", filter);
+  const [row] = await all<{ n: number }>(db, `SELECT COUNT(*) AS n FROM sessions s WHERE s.site_id = ? AND s.start_ts BETWEEN ? AND ?${f.sql}`, [
+    siteId, range.from, range.to, ...f.params,
+  ]);
+  return row.n;
+}
+
+export interface SeriesRow {
+  bucket: number;
+  events: number;
+  people: number;
+  conversions: number;
+}
+
+export async function eventSeries(db: D1Database, siteId: string, range: Range, filter: TouchFilter, interval: Interval, conversion: string) {
+  const f = filterClause("e", filter);
+  return all<SeriesRow>(
+    db,
+    `SELECT ${bucketSql(interval, "e.ts")} AS bucket, COUNT(*) AS events, COUNT(DISTINCT i.person_id) AS people,
+       SUM(e.event = ?) AS conversions
+     FROM events e ${PERSON_JOIN("e")} WHERE e.site_id = ? AND e.ts BETWEEN ? AND ?${f.sql} GROUP BY bucket`,
+    [conversion, siteId, range.from, range.to, ...f.params],
+  );
+}
+
+export async function sessionSeries(db: D1Database, siteId: string, range: Range, filter: TouchFilter, interval: Interval) {
+  const f = filterClause("s", filter);
+  return all<{ bucket: number; sessions: number }>(
+    db,
+    `SELECT ${bucketSql(interval, "s.start_ts")} AS bucket, COUNT(*) AS sessions FROM sessions s
+     WHERE s.site_id = ? AND s.start_ts BETWEEN ? AND ?${f.sql} GROUP BY bucket`,
+    [siteId, range.from, range.to, ...f.params],
+  );
+}
+
+export interface ChannelRow {
+  channel: string;
+  sessions: number;
+  touchpoints: number;
+  conversions: number;
+}
+
+/** Sessions and touchpoints per channel, and the conversions that happened in each channel. */
+export async function channelCounts(db: D1Database, siteId: string, range: Range, filter: TouchFilter, conversion: string): Promise<ChannelRow[]> {
+  const [t, s, e] = ["t", "s", "e"].map((alias) => filterClause(alias, filter, 5));
+  return all<ChannelRow>(
+    db,
+    `SELECT channel, SUM(sessions) AS sessions, SUM(touchpoints) AS touchpoints, SUM(conversions) AS conversions FROM (
+       SELECT t.channel, 0 AS sessions, COUNT(*) AS touchpoints, 0 AS conversions FROM (${TOUCHPOINTS_SQL}) t WHERE 1${t.sql} GROUP BY t.channel
+       UNION ALL SELECT s.channel, COUNT(*), 0, 0 FROM sessions s WHERE s.site_id = ?1 AND s.start_ts BETWEEN ?2 AND ?3${s.sql} GROUP BY s.channel
+       UNION ALL SELECT e.channel, 0, 0, COUNT(*) FROM events e WHERE e.site_id = ?1 AND e.event = ?4 AND e.ts BETWEEN ?2 AND ?3${e.sql} GROUP BY e.channel
+     ) GROUP BY channel ORDER BY touchpoints DESC, channel`,
+    [siteId, range.from, range.to, conversion, ...t.params],
+  );
+}
+
+export async function eventNames(db: D1Database, siteId: string, range: Range, filter: TouchFilter) {
+  const f = filterClause("e", filter);
+  return all<{ name: string; count: number }>(
+    db,
+    `SELECT e.event AS name, COUNT(*) AS count FROM events e
+     WHERE e.site_id = ? AND e.ts BETWEEN ? AND ? AND e.event IS NOT NULL${f.sql} GROUP BY e.event ORDER BY count DESC, name`,
+    [siteId, range.from, range.to, ...f.params],
+  );
+}
+
+/** People by the stage of their latest staged event: where each customer stands now. */
+export async function peopleByStage(db: D1Database, siteId: string, range: Range, filter: TouchFilter) {
+  const f = filterClause("e", filter);
+  // SQLite takes the bare column `stage` from the row holding MAX(ts).
+  return all<{ stage: string; people: number }>(
+    db,
+    `SELECT stage, COUNT(*) AS people FROM (
+       SELECT i.person_id, e.stage AS stage, MAX(e.ts) FROM events e ${PERSON_JOIN("e")}
+       WHERE e.site_id = ? AND e.ts BETWEEN ? AND ? AND e.stage IS NOT NULL${f.sql} GROUP BY i.person_id
+     ) GROUP BY stage`,
+    [siteId, range.from, range.to, ...f.params],
+  );
+}
+
+export async function vitalSamples(db: D1Database, siteId: string, range: Range, filter: TouchFilter) {
+  const f = filterClause("e", filter);
+  return all<{ path: string | null; name: string | null; value: number | null }>(
+    db,
+    `SELECT COALESCE(e.properties ->> '$.path', e.path) AS path, e.properties ->> '$.name' AS name, e.properties ->> '$.value' AS value
+     FROM events e WHERE e.site_id = ? AND e.event = 'web_vital' AND e.ts BETWEEN ? AND ?${f.sql}`,
+    [siteId, range.from, range.to, ...f.params],
+  );
+}
+
+/** Named events per person, time ordered, optionally only some names. */
+export async function namedEvents(db: D1Database, siteId: string, range: Range, filter: TouchFilter, names: string[] | null) {
+  const f = filterClause("e", filter);
+  const only = names === null ? "e.event IS NOT NULL" : "e.event IN (SELECT value FROM json_each(?))";
+  return all<{ personId: string; ts: number; name: string; channel: string }>(
+    db,
+    `SELECT i.person_id AS personId, e.ts, e.event AS name, e.channel FROM events e ${PERSON_JOIN("e")}
+     WHERE e.site_id = ? AND e.ts BETWEEN ? AND ? AND ${only}${f.sql} ORDER BY personId, e.ts, e.id`,
+    [siteId, range.from, range.to, ...(names === null ? [] : [JSON.stringify(names)]), ...f.params],
+  );
+}
+
+/** Each person's first time of each event name in the range. */
+export async function firstTimes(db: D1Database, siteId: string, range: Range, filter: TouchFilter) {
+  const f = filterClause("e", filter);
+  return all<{ personId: string; name: string; firstTs: number }>(
+    db,
+    `SELECT i.person_id AS personId, e.event AS name, MIN(e.ts) AS firstTs FROM events e ${PERSON_JOIN("e")}
+     WHERE e.site_id = ? AND e.ts BETWEEN ? AND ? AND e.event IS NOT NULL${f.sql} GROUP BY personId, name`,
+    [siteId, range.from, range.to, ...f.params],
+  );
+}
+
+/** People first seen in the range (over all their identities) and the buckets they were active in. */
+export async function cohortActivity(db: D1Database, siteId: string, range: Range, filter: TouchFilter, interval: Interval) {
+  const f = filterClause("e", filter);
+  return Promise.all([
+    all<{ personId: string; firstSeen: number }>(
+      db,
+      `SELECT person_id AS personId, MIN(first_seen) AS firstSeen FROM identities WHERE site_id = ?
+       GROUP BY person_id HAVING firstSeen BETWEEN ? AND ?`,
+      [siteId, range.from, range.to],
+    ),
+    all<{ personId: string; bucket: number }>(
+      db,
+      `SELECT DISTINCT i.person_id AS personId, ${bucketSql(interval, "e.ts")} AS bucket FROM events e ${PERSON_JOIN("e")}
+       WHERE e.site_id = ? AND e.ts BETWEEN ? AND ?${f.sql}`,
+      [siteId, range.from, range.to, ...f.params],
+    ),
+  ]);
+}
+
+export interface LastTouchRow {
+  personId: string;
+  ts: number;
+  channel: string;
+  event: string;
+}
+
+/** Touchpoints of some people, newest first, each with the event that made it (a session's first). */
+export async function touchpointsOf(db: D1Database, siteId: string, range: Range, people: string[]): Promise<LastTouchRow[]> {
+  return all<LastTouchRow>(
+    db,
+    `SELECT i.person_id AS personId, s.start_ts AS ts, s.channel,
+       (SELECT COALESCE(f.event, f.type) FROM events f WHERE f.session_id = s.id ORDER BY f.ts, f.id LIMIT 1) AS event
+     FROM identities i JOIN sessions s ON s.site_id = i.site_id AND s.ident_key = i.ident_key
+     WHERE i.site_id = ?1 AND i.person_id IN (SELECT value FROM json_each(?4)) AND s.start_ts BETWEEN ?2 AND ?3
+     UNION ALL
+     SELECT i.person_id, e.ts, e.channel, COALESCE(e.event, e.type)
+     FROM identities i JOIN events e ON e.site_id = i.site_id AND e.ident_key = i.ident_key JOIN sessions s ON s.id = e.session_id
+     WHERE i.site_id = ?1 AND i.person_id IN (SELECT value FROM json_each(?4)) AND e.ts BETWEEN ?2 AND ?3
+       AND e.channel_explicit = 1 AND e.channel <> s.channel
+     ORDER BY ts DESC`,
+    [siteId, range.from, range.to, JSON.stringify(people)],
+  );
+}
+
+export async function userIdsOf(db: D1Database, siteId: string, people: string[]) {
+  return all<{ personId: string; userId: string }>(
+    db,
+    `SELECT person_id AS personId, substr(ident_key, 3) AS userId FROM identities
+     WHERE site_id = ? AND person_id IN (SELECT value FROM json_each(?)) AND ident_key LIKE 'u:%' ORDER BY first_seen`,
+    [siteId, JSON.stringify(people)],
+  );
+}
+
+export async function countTouchpoints(db: D1Database, siteId: string, range: Range, filter: TouchFilter): Promise<number> {
+  const f = filterClause("t", filter, 4);
+  const [row] = await all<{ n: number }>(db, `SELECT COUNT(*) AS n FROM (${TOUCHPOINTS_SQL}) t WHERE 1${f.sql}`, [siteId, range.from, range.to, ...f.params]);
+  return row.n;
+}

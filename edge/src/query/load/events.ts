@@ -1,0 +1,88 @@
+// Single events as the API shows them: the live debugger's newest events and a person's timeline.
+import type { Range } from "../params";
+import type { TouchFilter } from "../journeys";
+import { all, filterClause, PERSON_JOIN } from "./filters";
+
+export interface ApiEvent {
+  messageId: string;
+  type: string;
+  event: string | null;
+  userId: string | null;
+  anonymousId: string | null;
+  personId: string;
+  sessionId: string;
+  channel: string;
+  stage: string | null;
+  timestamp: string;
+  properties: Record<string, unknown> | null;
+}
+
+interface EventRow extends Omit<ApiEvent, "timestamp" | "properties"> {
+  ts: number;
+  properties: string | null;
+}
+
+const EVENT_COLUMNS = `e.message_id AS messageId, e.type, e.event, e.user_id AS userId, e.anonymous_id AS anonymousId,
+  i.person_id AS personId, e.session_id AS sessionId, e.channel, e.stage, e.ts, e.properties`;
+
+const toApiEvent = ({ ts, properties, ...rest }: EventRow): ApiEvent => ({
+  ...rest,
+  timestamp: new Date(ts).toISOString(),
+  properties: properties === null ? null : JSON.parse(properties),
+});
+
+/** Newest first by arrival (the debugger shows what just came in), within the event-time range. */
+export async function recentEvents(db: D1Database, siteId: string, range: Range, filter: TouchFilter, limit: number): Promise<ApiEvent[]> {
+  const f = filterClause("e", filter);
+  const rows = await all<EventRow>(
+    db,
+    `SELECT ${EVENT_COLUMNS} FROM events e ${PERSON_JOIN("e")}
+     WHERE e.site_id = ? AND e.ts BETWEEN ? AND ?${f.sql} ORDER BY e.id DESC LIMIT ?`,
+    [siteId, range.from, range.to, ...f.params, limit],
+  );
+  return rows.map(toApiEvent);
+}
+
+/** A person id, or any userId or anonymousId of the person. */
+export async function resolvePerson(db: D1Database, siteId: string, id: string): Promise<string | null> {
+  const row = await db
+    .prepare(
+      `SELECT person_id AS personId FROM identities WHERE site_id = ?1 AND ident_key IN ('u:' || ?2, 'a:' || ?2)
+       UNION ALL SELECT person_id FROM identities WHERE site_id = ?1 AND person_id = ?2 LIMIT 1`,
+    )
+    .bind(siteId, id)
+    .first<{ personId: string }>();
+  return row?.personId ?? null;
+}
+
+export async function identKeysOf(db: D1Database, siteId: string, personId: string): Promise<{ userIds: string[]; anonymousIds: string[] }> {
+  const rows = await all<{ k: string }>(db, "SELECT ident_key AS k FROM identities WHERE site_id = ? AND person_id = ? ORDER BY first_seen", [siteId, personId]);
+  const ids = (prefix: string) => rows.filter((r) => r.k.startsWith(prefix)).map((r) => r.k.slice(2));
+  return { userIds: ids("u:"), anonymousIds: ids("a:") };
+}
+
+export interface TimelineEvent extends ApiEvent {
+  touchpoint: boolean;
+}
+
+/**
+ * Every event of the person, oldest first. An event is a touchpoint when it opens its session or
+ * names a channel other than its session's (API.md).
+ */
+export async function timeline(db: D1Database, siteId: string, personId: string, range: Range, filter: TouchFilter, limit: number): Promise<TimelineEvent[]> {
+  const f = filterClause("e", filter);
+  const rows = await all<EventRow & { sessionStart: number; sessionChannel: string; explicit: number }>(
+    db,
+    `SELECT ${EVENT_COLUMNS}, s.start_ts AS sessionStart, s.channel AS sessionChannel, e.channel_explicit AS explicit
+     FROM identities i JOIN events e ON e.site_id = i.site_id AND e.ident_key = i.ident_key JOIN sessions s ON s.id = e.session_id
+     WHERE i.site_id = ? AND i.person_id = ? AND e.ts BETWEEN ? AND ?${f.sql}
+     ORDER BY e.ts, e.id LIMIT ?`,
+    [siteId, personId, range.from, range.to, ...f.params, limit],
+  );
+  const opened = new Set<string>();
+  return rows.map(({ sessionStart, sessionChannel, explicit, ...row }) => {
+    const opens = row.ts === sessionStart && !opened.has(row.sessionId);
+    if (opens) opened.add(row.sessionId);
+    return { ...toApiEvent(row), touchpoint: opens || (explicit === 1 && row.channel !== sessionChannel) };
+  });
+}

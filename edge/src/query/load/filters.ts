@@ -1,0 +1,37 @@
+// The row filters of the read API as SQL: every filtered table (events, sessions) names the
+// columns alike, so one clause serves both.
+import type { TouchFilter } from "../journeys";
+
+export interface Clause {
+  sql: string;
+  params: unknown[];
+}
+
+/** With firstIndex the placeholders are numbered (?5, ?6...), so one set of values serves several clauses. */
+export function filterClause(alias: string, filter: TouchFilter, firstIndex?: number): Clause {
+  const entries = Object.entries(filter).filter(([, v]) => v !== undefined);
+  const placeholder = (i: number) => (firstIndex === undefined ? "?" : `?${firstIndex + i}`);
+  return {
+    sql: entries.map(([column], i) => ` AND ${alias}.${column} = ${placeholder(i)}`).join(""),
+    params: entries.map(([, v]) => v),
+  };
+}
+
+/** Rows of a statement whose `?` placeholders are bound in order. */
+export async function all<T>(db: D1Database, sql: string, params: unknown[]): Promise<T[]> {
+  return (await db.prepare(sql).bind(...params).all<T>()).results;
+}
+
+/** Groups rows sorted by person into one list per person, keeping their order. */
+export function byPerson<R extends { personId: string }, T>(rows: R[], map: (r: R) => T): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const r of rows) {
+    const list = out.get(r.personId);
+    if (list) list.push(map(r));
+    else out.set(r.personId, [map(r)]);
+  }
+  return out;
+}
+
+/** The person of an event or session: identities joined on (site, ident key), always current. */
+export const PERSON_JOIN = (alias: string) => `JOIN identities i ON i.site_id = ${alias}.site_id AND i.ident_key = ${alias}.ident_key`;
