@@ -24,8 +24,22 @@ export async function storePayloads(env: Pick<Bindings, "DB">, payloads: QueuePa
 }
 
 export async function consumeEvents(batch: MessageBatch<QueuePayload>, env: Bindings): Promise<void> {
-  await storePayloads(env, batch.messages.map((m) => m.body));
-  batch.ackAll();
+  try {
+    await storePayloads(env, batch.messages.map((m) => m.body));
+    batch.ackAll();
+  } catch {
+    // One poisoned hand-off must not hold its neighbours back: store them one by one and retry
+    // only what fails (after max_retries it goes to the dead-letter queue).
+    for (const m of batch.messages) {
+      try {
+        await storePayloads(env, [m.body]);
+        m.ack();
+      } catch (err) {
+        console.error("store failed", m.id, err);
+        m.retry();
+      }
+    }
+  }
 }
 
 /** Dead letters are kept in D1 where the admin API can list and replay them. */
