@@ -74,7 +74,10 @@ export interface ChannelRow {
   conversions: number;
 }
 
-/** Sessions and touchpoints per channel, and the conversions that happened in each channel. */
+/**
+ * Sessions and touchpoints per channel, and conversions per channel they happened in: the
+ * session's, unless the conversion named its own (a purchase over the phone).
+ */
 export async function channelCounts(db: D1Database, siteId: string, range: Range, filter: TouchFilter, conversion: string): Promise<ChannelRow[]> {
   const [t, s, e] = ["t", "s", "e"].map((alias) => filterClause(alias, filter, 5));
   return all<ChannelRow>(
@@ -82,7 +85,9 @@ export async function channelCounts(db: D1Database, siteId: string, range: Range
     `SELECT channel, SUM(sessions) AS sessions, SUM(touchpoints) AS touchpoints, SUM(conversions) AS conversions FROM (
        SELECT t.channel, 0 AS sessions, COUNT(*) AS touchpoints, 0 AS conversions FROM (${TOUCHPOINTS_SQL}) t WHERE 1${t.sql} GROUP BY t.channel
        UNION ALL SELECT s.channel, COUNT(*), 0, 0 FROM sessions s WHERE s.site_id = ?1 AND s.start_ts BETWEEN ?2 AND ?3${s.sql} GROUP BY s.channel
-       UNION ALL SELECT e.channel, 0, 0, COUNT(*) FROM events e WHERE e.site_id = ?1 AND e.event = ?4 AND e.ts BETWEEN ?2 AND ?3${e.sql} GROUP BY e.channel
+       UNION ALL SELECT CASE WHEN e.channel_explicit = 1 THEN e.channel ELSE s.channel END, 0, 0, COUNT(*)
+         FROM events e JOIN sessions s ON s.id = e.session_id
+         WHERE e.site_id = ?1 AND e.event = ?4 AND e.ts BETWEEN ?2 AND ?3${e.sql} GROUP BY 1
      ) GROUP BY channel ORDER BY touchpoints DESC, channel`,
     [siteId, range.from, range.to, conversion, ...t.params],
   );
