@@ -83,6 +83,8 @@ export async function timeline(db: D1Database, siteId: string, personId: string,
   return rows.map(({ sessionStart, sessionChannel, explicit, ...row }) => {
     const opens = row.ts === sessionStart && !opened.has(row.sessionId);
     if (opens) opened.add(row.sessionId);
-    return { ...toApiEvent(row), touchpoint: opens || (explicit === 1 && row.channel !== sessionChannel) };
+    const own = explicit === 1;
+    // An event without a channel of its own happened within its session's: show that one.
+    return { ...toApiEvent({ ...row, channel: own ? row.channel : sessionChannel }), touchpoint: opens || (own && row.channel !== sessionChannel) };
   });
 }
