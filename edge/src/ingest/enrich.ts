@@ -71,7 +71,10 @@ export function enrich(m: ValidMessage & { messageId: string }, facts: RequestFa
     return { ok: false, filtered: { messageId: m.messageId, reason, userAgent: endUserAgent, ts: m.ts, receivedAt: facts.receivedAt } };
   }
 
-  const page = isPlainObject(ctx.page) ? ctx.page : {};
+  // Segment's page calls carry url/path/referrer in properties (the spec's reserved page
+  // properties); browser clients put them in context.page. Either serves.
+  const pageProps = m.type === "page" && m.properties ? m.properties : {};
+  const page = { ...pageProps, ...(isPlainObject(ctx.page) ? ctx.page : {}) };
   const pageUrl = str(page.url);
   const { utm, clickIds } = readCampaign(ctx, pageUrl);
   const ch = classifyChannel({
