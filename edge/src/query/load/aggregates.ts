@@ -3,7 +3,7 @@
 import type { Interval } from "../buckets";
 import type { TouchFilter } from "../journeys";
 import type { Range } from "../params";
-import { all, filterClause, PERSON_JOIN } from "./filters";
+import { all, EVENT_CHANNEL, filterClause, PERSON_JOIN } from "./filters";
 import { TOUCHPOINTS_SQL } from "./journeys";
 
 /** The start (epoch ms, UTC) of the bucket holding `col`, matching buckets.ts's bucketStart. */
@@ -74,10 +74,7 @@ export interface ChannelRow {
   conversions: number;
 }
 
-/**
- * Sessions and touchpoints per channel, and conversions per channel they happened in: the
- * session's, unless the conversion named its own (a purchase over the phone).
- */
+/** Sessions, touchpoints and conversions per channel (a conversion counts in the channel it happened in). */
 export async function channelCounts(db: D1Database, siteId: string, range: Range, filter: TouchFilter, conversion: string): Promise<ChannelRow[]> {
   const [t, s, e] = ["t", "s", "e"].map((alias) => filterClause(alias, filter, 5));
   return all<ChannelRow>(
@@ -85,7 +82,7 @@ export async function channelCounts(db: D1Database, siteId: string, range: Range
     `SELECT channel, SUM(sessions) AS sessions, SUM(touchpoints) AS touchpoints, SUM(conversions) AS conversions FROM (
        SELECT t.channel, 0 AS sessions, COUNT(*) AS touchpoints, 0 AS conversions FROM (${TOUCHPOINTS_SQL}) t WHERE 1${t.sql} GROUP BY t.channel
        UNION ALL SELECT s.channel, COUNT(*), 0, 0 FROM sessions s WHERE s.site_id = ?1 AND s.start_ts BETWEEN ?2 AND ?3${s.sql} GROUP BY s.channel
-       UNION ALL SELECT CASE WHEN e.channel_explicit = 1 THEN e.channel ELSE s.channel END, 0, 0, COUNT(*)
+       UNION ALL SELECT ${EVENT_CHANNEL}, 0, 0, COUNT(*)
          FROM events e JOIN sessions s ON s.id = e.session_id
          WHERE e.site_id = ?1 AND e.event = ?4 AND e.ts BETWEEN ?2 AND ?3${e.sql} GROUP BY 1
      ) GROUP BY channel ORDER BY touchpoints DESC, channel`,
@@ -127,13 +124,14 @@ export async function vitalSamples(db: D1Database, siteId: string, range: Range,
   );
 }
 
-/** Named events per person, time ordered, optionally only some names. */
+/** Named events per person, time ordered, each with the channel it happened in; optionally only some names. */
 export async function namedEvents(db: D1Database, siteId: string, range: Range, filter: TouchFilter, names: string[] | null) {
   const f = filterClause("e", filter);
   const only = names === null ? "e.event IS NOT NULL" : "e.event IN (SELECT value FROM json_each(?))";
   return all<{ personId: string; ts: number; name: string; channel: string }>(
     db,
-    `SELECT i.person_id AS personId, e.ts, e.event AS name, e.channel FROM events e ${PERSON_JOIN("e")}
+    `SELECT i.person_id AS personId, e.ts, e.event AS name, ${EVENT_CHANNEL} AS channel
+     FROM events e JOIN sessions s ON s.id = e.session_id ${PERSON_JOIN("e")}
      WHERE e.site_id = ? AND e.ts BETWEEN ? AND ? AND ${only}${f.sql} ORDER BY personId, e.ts, e.id`,
     [siteId, range.from, range.to, ...(names === null ? [] : [JSON.stringify(names)]), ...f.params],
   );

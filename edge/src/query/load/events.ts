@@ -1,7 +1,7 @@
 // Single events as the API shows them: the live debugger's newest events and a person's timeline.
 import type { Range } from "../params";
 import type { TouchFilter } from "../journeys";
-import { all, filterClause, PERSON_JOIN } from "./filters";
+import { all, EVENT_CHANNEL, filterClause, PERSON_JOIN } from "./filters";
 
 export interface ApiEvent {
   messageId: string;
@@ -23,7 +23,7 @@ interface EventRow extends Omit<ApiEvent, "timestamp" | "properties"> {
 }
 
 const EVENT_COLUMNS = `e.message_id AS messageId, e.type, e.event, e.user_id AS userId, e.anonymous_id AS anonymousId,
-  i.person_id AS personId, e.session_id AS sessionId, e.channel, e.stage, e.ts, e.properties`;
+  i.person_id AS personId, e.session_id AS sessionId, e.stage, e.ts, e.properties`;
 
 const toApiEvent = ({ ts, properties, ...rest }: EventRow): ApiEvent => ({
   ...rest,
@@ -36,7 +36,7 @@ export async function recentEvents(db: D1Database, siteId: string, range: Range,
   const f = filterClause("e", filter);
   const rows = await all<EventRow>(
     db,
-    `SELECT ${EVENT_COLUMNS} FROM events e ${PERSON_JOIN("e")}
+    `SELECT ${EVENT_COLUMNS}, e.channel FROM events e ${PERSON_JOIN("e")}
      WHERE e.site_id = ? AND e.ts BETWEEN ? AND ?${f.sql} ORDER BY e.id DESC LIMIT ?`,
     [siteId, range.from, range.to, ...f.params, limit],
   );
@@ -66,25 +66,24 @@ export interface TimelineEvent extends ApiEvent {
 }
 
 /**
- * Every event of the person, oldest first. An event is a touchpoint when it opens its session or
- * names a channel other than its session's (API.md).
+ * Every event of the person, oldest first, in the channel it happened in. An event is a touchpoint
+ * when it opens its session or names a channel other than its session's (API.md).
  */
 export async function timeline(db: D1Database, siteId: string, personId: string, range: Range, filter: TouchFilter, limit: number): Promise<TimelineEvent[]> {
   const f = filterClause("e", filter);
-  const rows = await all<EventRow & { sessionStart: number; sessionChannel: string; explicit: number }>(
+  const rows = await all<EventRow & { sessionStart: number; switched: number }>(
     db,
-    `SELECT ${EVENT_COLUMNS}, s.start_ts AS sessionStart, s.channel AS sessionChannel, e.channel_explicit AS explicit
+    `SELECT ${EVENT_COLUMNS}, ${EVENT_CHANNEL} AS channel, s.start_ts AS sessionStart,
+       (e.channel_explicit = 1 AND e.channel <> s.channel) AS switched
      FROM identities i JOIN events e ON e.site_id = i.site_id AND e.ident_key = i.ident_key JOIN sessions s ON s.id = e.session_id
      WHERE i.site_id = ? AND i.person_id = ? AND e.ts BETWEEN ? AND ?${f.sql}
      ORDER BY e.ts, e.id LIMIT ?`,
     [siteId, personId, range.from, range.to, ...f.params, limit],
   );
   const opened = new Set<string>();
-  return rows.map(({ sessionStart, sessionChannel, explicit, ...row }) => {
+  return rows.map(({ sessionStart, switched, ...row }) => {
     const opens = row.ts === sessionStart && !opened.has(row.sessionId);
     if (opens) opened.add(row.sessionId);
-    const own = explicit === 1;
-    // An event without a channel of its own happened within its session's: show that one.
-    return { ...toApiEvent({ ...row, channel: own ? row.channel : sessionChannel }), touchpoint: opens || (own && row.channel !== sessionChannel) };
+    return { ...toApiEvent(row), touchpoint: opens || switched === 1 };
   });
 }

@@ -35,3 +35,9 @@ export function byPerson<R extends { personId: string }, T>(rows: R[], map: (r: 
 
 /** The person of an event or session: identities joined on (site, ident key), always current. */
 export const PERSON_JOIN = (alias: string) => `JOIN identities i ON i.site_id = ${alias}.site_id AND i.ident_key = ${alias}.ident_key`;
+
+/**
+ * The channel an event (alias e, its session s) happened in: its own when the sender named one,
+ * else its session's. A page view's own classification says "direct" for every in-site click.
+ */
+export const EVENT_CHANNEL = "CASE WHEN e.channel_explicit = 1 THEN e.channel ELSE s.channel END";
