@@ -129,4 +129,16 @@ describe("journeys, attribution and paths on the eeghor/mta fixture", () => {
     expect(first).toMatchObject({ people: 17, sessions: 17, events: 19, conversions: 2 });
     expect(points).toHaveLength(31);
   });
+
+  it("answers a repeated question from memory, and an event stored since in the next answer", async () => {
+    const get = () => SELF.fetch(`${BASE}/api/sites/${site.id}/overview`, { headers: { authorization: `Bearer ${site.readToken}` } });
+    await (await get()).arrayBuffer();
+    const again = await get();
+    expect(again.headers.get("x-parcours-cache")).toBe("hit");
+    const before = await again.json<any>();
+    await sendBatch(site, [{ type: "track", event: "purchase", userId: "e0-2", messageId: "late-buy", timestamp: iso(base + 3 * DAY) }]);
+    const after = await waitFor(() => get().then((r) => r.json<any>()), (o) => o.events === before.events + 1);
+    expect(after).toMatchObject({ events: before.events + 1, conversions: before.conversions + 1 });
+  });
 });
+

@@ -3,6 +3,7 @@
 import { Hono, type Context } from "hono";
 import type { AppEnv, Site } from "../env";
 import { apiError, invalidField } from "../errors";
+import { answerCache } from "./answer-cache";
 import { attribute, GROUP_BYS, toAttributionJourneys } from "./attribution/attribute";
 import { bucketLabel, bucketsBetween, INTERVALS } from "./buckets";
 import { churnLift, churnSets } from "./churn";
@@ -26,6 +27,8 @@ import { contactChannel, stalledPeople } from "./stalled";
 import { isVitalName, vitalsByPage } from "./vitals";
 
 export const queryRoutes = new Hono<AppEnv>();
+
+queryRoutes.use("*", answerCache());
 
 type Query = (name: string) => string | undefined;
 type C = Context<AppEnv>;

@@ -22,16 +22,19 @@ export async function all<T>(db: D1Database, sql: string, params: unknown[]): Pr
   return (await db.prepare(sql).bind(...params).all<T>()).results;
 }
 
-/** Groups rows sorted by person into one list per person, keeping their order. */
-export function byPerson<R extends { personId: string }, T>(rows: R[], map: (r: R) => T): Map<string, T[]> {
+/** Groups rows into one list per key, keeping their order. */
+export function groupRows<R, T>(rows: R[], key: (r: R) => string, map: (r: R) => T): Map<string, T[]> {
   const out = new Map<string, T[]>();
   for (const r of rows) {
-    const list = out.get(r.personId);
+    const k = key(r);
+    const list = out.get(k);
     if (list) list.push(map(r));
-    else out.set(r.personId, [map(r)]);
+    else out.set(k, [map(r)]);
   }
   return out;
 }
+
+export const byPerson = <R extends { personId: string }, T>(rows: R[], map: (r: R) => T) => groupRows(rows, (r) => r.personId, map);
 
 /** The person of an event or session: identities joined on (site, ident key), always current. */
 export const PERSON_JOIN = (alias: string) => `JOIN identities i ON i.site_id = ${alias}.site_id AND i.ident_key = ${alias}.ident_key`;

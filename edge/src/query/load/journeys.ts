@@ -1,15 +1,11 @@
 // Touchpoints and conversions as stored, and the journeys built from them.
 import { buildJourneys, type Conversion, type Journey, type Touch, type TouchFilter } from "../journeys";
 import type { Range } from "../params";
-import { all, byPerson, PERSON_JOIN } from "./filters";
-
-interface TouchRow extends Touch {
-  personId: string;
-}
+import { groupRows, PERSON_JOIN } from "./filters";
 
 /**
  * API.md's touchpoints: each session's start, and each event with an explicit channel other than
- * its session's. Sorted by person, then time.
+ * its session's.
  */
 export const TOUCHPOINTS_SQL = `
   SELECT i.person_id AS personId, s.start_ts AS ts, s.channel, s.source, s.campaign, s.country, s.device
@@ -20,21 +16,30 @@ export const TOUCHPOINTS_SQL = `
   FROM events e JOIN sessions s ON s.id = e.session_id ${PERSON_JOIN("e")}
   WHERE e.site_id = ?1 AND e.ts BETWEEN ?2 AND ?3 AND e.channel_explicit = 1 AND e.channel <> s.channel`;
 
+const personOf = (r: [string, ...unknown[]]) => r[0];
+
+type TouchTuple = [personId: string, ts: number, channel: string, source: string | null, campaign: string | null, country: string | null, device: string | null];
+
+// Rows come as arrays (raw) rather than objects: at hundreds of thousands of touchpoints, naming
+// every column of every row is a measurable part of the answer time.
 export async function loadTouchpoints(db: D1Database, siteId: string, range: Range): Promise<Map<string, Touch[]>> {
-  const rows = await all<TouchRow>(db, `${TOUCHPOINTS_SQL} ORDER BY personId, ts`, [siteId, range.from, range.to]);
-  return byPerson(rows, ({ personId, ...t }) => t);
+  const rows = await db.prepare(`${TOUCHPOINTS_SQL} ORDER BY ts`).bind(siteId, range.from, range.to).raw<TouchTuple>();
+  return groupRows(rows, personOf, ([, ts, channel, source, campaign, country, device]) => ({ ts, channel, source, campaign, country, device }));
 }
 
+type ConversionTuple = [...TouchTuple, revenue: number | null];
+
 export async function loadConversions(db: D1Database, siteId: string, event: string, range: Range): Promise<Map<string, Conversion[]>> {
-  const rows = await all<Conversion & { personId: string }>(
-    db,
-    `SELECT i.person_id AS personId, e.ts, e.revenue, e.channel, e.source, e.campaign, e.country, e.device
-     FROM events e ${PERSON_JOIN("e")}
-     WHERE e.site_id = ?1 AND e.event = ?2 AND e.ts BETWEEN ?3 AND ?4
-     ORDER BY personId, e.ts`,
-    [siteId, event, range.from, range.to],
-  );
-  return byPerson(rows, ({ personId, ...c }) => c);
+  const rows = await db
+    .prepare(
+      `SELECT i.person_id AS personId, e.ts, e.channel, e.source, e.campaign, e.country, e.device, e.revenue
+       FROM events e ${PERSON_JOIN("e")}
+       WHERE e.site_id = ?1 AND e.event = ?2 AND e.ts BETWEEN ?3 AND ?4
+       ORDER BY e.ts`,
+    )
+    .bind(siteId, event, range.from, range.to)
+    .raw<ConversionTuple>();
+  return groupRows(rows, personOf, ([, ts, channel, source, campaign, country, device, revenue]) => ({ ts, channel, source, campaign, country, device, revenue }));
 }
 
 export interface JourneyQuery extends Range {

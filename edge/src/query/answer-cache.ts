@@ -1,0 +1,60 @@
+// Dashboards ask the same questions over and over between two writes, and a journey-level answer
+// over a million events reads every touchpoint of the range (a second or so on D1). So answers are
+// kept in the isolate's memory, keyed by the request and by a data version that every stored
+// event moves: an event stored a moment ago still shows in the next answer (API.md "fresh").
+import type { MiddlewareHandler } from "hono";
+import type { AppEnv } from "../env";
+
+const MAX_ENTRIES = 64;
+const MAX_BODY_CHARS = 512 * 1024;
+const MINUTE_MS = 60_000;
+
+interface Entry {
+  version: string;
+  body: string;
+  headers: [string, string][];
+}
+
+/**
+ * The data version: the newest event id (every store adds events, and identity merges and session
+ * changes come with them) and the site's identity count (a person deleted removes identities).
+ */
+export async function dataVersion(db: D1Database, siteId: string): Promise<string> {
+  const row = await db
+    .prepare("SELECT (SELECT MAX(id) FROM events) AS e, (SELECT COUNT(*) FROM identities WHERE site_id = ?) AS p")
+    .bind(siteId)
+    .first<{ e: number | null; p: number }>();
+  return `${row?.e ?? 0}:${row?.p ?? 0}`;
+}
+
+/**
+ * A request without `to` ends now, so its key carries the current minute: the same question
+ * asked within a minute is the same question, with a range edge that may lag by under a minute.
+ */
+export function cacheKey(url: URL, now: number): string {
+  const params = [...url.searchParams].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const minute = url.searchParams.has("to") ? "" : `@${Math.floor(now / MINUTE_MS)}`;
+  return `${url.pathname}?${new URLSearchParams(params)}${minute}`;
+}
+
+export function answerCache(): MiddlewareHandler<AppEnv> {
+  const entries = new Map<string, Entry>();
+  return async function answerCache(c, next) {
+    const version = await dataVersion(c.env.DB, c.get("site").id);
+    const key = cacheKey(new URL(c.req.url), Date.now());
+    const hit = entries.get(key);
+    if (hit && hit.version === version) {
+      // Refresh its place: the Map's order is the eviction order.
+      entries.delete(key);
+      entries.set(key, hit);
+      return c.body(hit.body, 200, Object.fromEntries([...hit.headers, ["x-parcours-cache", "hit"]]));
+    }
+    await next();
+    if (c.res.status !== 200 || !/json|csv/.test(c.res.headers.get("content-type") ?? "")) return;
+    const body = await c.res.clone().text();
+    if (body.length > MAX_BODY_CHARS) return;
+    entries.delete(key);
+    entries.set(key, { version, body, headers: [...c.res.headers] });
+    if (entries.size > MAX_ENTRIES) entries.delete(entries.keys().next().value!);
+  };
+}
