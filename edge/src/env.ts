@@ -1,6 +1,7 @@
 // Bindings and per-request variables shared by every route module.
 import type { SiteRow, SiteSettings } from "./db/schema";
 import type { QueuePayload } from "./pipeline/payload";
+import type { IngestBuffer } from "./ingest/buffer";
 
 export interface Bindings {
   DB: D1Database;
@@ -8,6 +9,7 @@ export interface Bindings {
   QUEUE: Queue<QueuePayload>;
   DLQ: Queue<QueuePayload>;
   ASSETS: Fetcher;
+  INGEST_BUFFER: DurableObjectNamespace<IngestBuffer>;
   /** Admin API bearer token; when unset the admin API is closed. */
   PARCOURS_ADMIN_TOKEN?: string;
   /** HMAC key for dashboard session cookies; when unset, derived from the admin token. */

@@ -5,6 +5,8 @@ import { app } from "./app";
 import { consumeDeadLetters, consumeEvents } from "./pipeline/consumer";
 import { runScheduled } from "./scheduled";
 
+export { IngestBuffer } from "./ingest/buffer";
+
 export default {
   fetch: app.fetch,
   async queue(batch: MessageBatch<QueuePayload>, env: Bindings) {

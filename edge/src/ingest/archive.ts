@@ -1,6 +1,5 @@
-// The durable hand-off: the raw batch goes to R2 (NDJSON by site and hour) and the enriched
-// events onto the queue, both before the sender gets its 200. The R2 copy is what the replay
-// sweep re-enqueues if the queue or the consumer loses a batch.
+// Archive layout and queue payload sizing. The R2 copy (NDJSON by site and hour) is what the
+// replay sweep re-enqueues if the queue or the consumer loses a batch.
 import type { EnrichedEvent, FilteredEvent, QueuePayload } from "../pipeline/payload";
 
 // Queue messages are capped at 128 KB; stay well under it.
@@ -28,15 +27,4 @@ export function toPayloads(siteId: string, key: string, events: EnrichedEvent[],
   }
   out.push(cur);
   return out;
-}
-
-export async function handOff(env: { ARCHIVE: R2Bucket; QUEUE: Queue<QueuePayload> }, siteId: string, receivedAt: number,
-  events: EnrichedEvent[], filtered: FilteredEvent[]): Promise<void> {
-  const key = archiveKey(siteId, receivedAt, crypto.randomUUID());
-  const payloads = toPayloads(siteId, key, events, filtered);
-  const ndjson = payloads.map((p) => JSON.stringify(p)).join("\n") + "\n";
-  await Promise.all([
-    env.ARCHIVE.put(key, ndjson, { httpMetadata: { contentType: "application/x-ndjson" } }),
-    payloads.length === 1 ? env.QUEUE.send(payloads[0]) : env.QUEUE.sendBatch(payloads.map((body) => ({ body }))),
-  ]);
 }

@@ -8,7 +8,6 @@ import { siteBySecretKey, siteByWriteKey, allSites } from "../auth/sites";
 import { originAllowed } from "../auth/origin";
 import { acceptMessages } from "./accept";
 import { cookielessId, dailySalt } from "./privacy";
-import { handOff } from "./archive";
 import { isPlainObject } from "./validate";
 import type { RequestFacts } from "./enrich";
 import { hostOf } from "./channel";
@@ -96,7 +95,11 @@ async function ingest(c: Ctx, raws: unknown[], auth: { site: Site; trusted: bool
   const visitorId = () => (visitor ??= dailySalt(c.env.DB, new Date(f.receivedAt).toISOString().slice(0, 10))
     .then((salt) => cookielessId(salt, auth.site.id, clientIp(c), f.userAgent ?? "")));
   const { result, events, filtered } = await acceptMessages(raws, auth.site, f, { ...opts, cookielessId: visitorId });
-  if (events.length || filtered.length) await handOff(c.env, auth.site.id, f.receivedAt, events, filtered);
+  if (events.length || filtered.length) {
+    // Durable before the 200: the site's ingest buffer keeps it until it reaches R2 and the queue.
+    const buffer = c.env.INGEST_BUFFER.get(c.env.INGEST_BUFFER.idFromName(auth.site.id));
+    await buffer.append(auth.site.id, f.receivedAt, events, filtered);
+  }
   corsFor(c, auth.site);
   return result;
 }

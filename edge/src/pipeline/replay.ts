@@ -3,6 +3,7 @@
 // replayed while its original is still in flight is stored once all the same.
 import type { Bindings } from "../env";
 import type { QueuePayload } from "./payload";
+import { enqueue } from "./enqueue";
 
 export interface ReplayResult { scanned: number; replayed: number }
 
@@ -36,7 +37,7 @@ export async function replayMissing(env: Pick<Bindings, "DB" | "ARCHIVE" | "QUEU
           const obj = await env.ARCHIVE.get(key);
           if (!obj) continue;
           const payloads = (await obj.text()).split("\n").filter(Boolean).map((l) => JSON.parse(l) as QueuePayload);
-          await env.QUEUE.sendBatch(payloads.map((body) => ({ body })));
+          await enqueue(env.QUEUE, payloads);
           result.replayed++;
         }
       } while (cursor);

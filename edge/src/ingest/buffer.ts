@@ -1,0 +1,57 @@
+// The ingest buffer: one SQLite-backed Durable Object per site. A request's accepted batch is
+// written to the object's own storage (durable before the sender gets its 200), and an alarm a
+// moment later hands everything collected so far to R2 and the queue in one go. One storage call
+// per request instead of two (R2 put + queue send), and one archive object per flush instead of
+// one per request. Pending rows survive a crash: the alarm is persisted and fires after restart.
+import { DurableObject } from "cloudflare:workers";
+import type { Bindings } from "../env";
+import type { EnrichedEvent, FilteredEvent } from "../pipeline/payload";
+import { enqueue } from "../pipeline/enqueue";
+import { archiveKey, toPayloads } from "./archive";
+
+const FLUSH_DELAY_MS = 200;
+const MAX_ROWS_PER_FLUSH = 500;
+
+export class IngestBuffer extends DurableObject<Bindings> {
+  private ready = false;
+
+  private init() {
+    if (this.ready) return;
+    this.ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS pending (id INTEGER PRIMARY KEY AUTOINCREMENT, site_id TEXT NOT NULL, received_at INTEGER NOT NULL, body TEXT NOT NULL)");
+    this.ready = true;
+  }
+
+  /** Stores one request's accepted messages; resolves once they are durable. */
+  async append(siteId: string, receivedAt: number, events: EnrichedEvent[], filtered: FilteredEvent[]): Promise<void> {
+    this.init();
+    this.ctx.storage.sql.exec("INSERT INTO pending (site_id, received_at, body) VALUES (?, ?, ?)", siteId, receivedAt,
+      JSON.stringify({ events, filtered }));
+    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + FLUSH_DELAY_MS);
+  }
+
+  async alarm(): Promise<void> {
+    this.init();
+    const rows = this.ctx.storage.sql
+      .exec<{ id: number; site_id: string; received_at: number; body: string }>("SELECT id, site_id, received_at, body FROM pending ORDER BY id LIMIT ?", MAX_ROWS_PER_FLUSH)
+      .toArray();
+    if (rows.length === 0) return;
+    const siteId = rows[0].site_id;
+    const parts = rows.map((r) => JSON.parse(r.body) as { events: EnrichedEvent[]; filtered: FilteredEvent[] });
+    await handOffMany(this.env, siteId, rows[rows.length - 1].received_at, parts.flatMap((p) => p.events), parts.flatMap((p) => p.filtered));
+    // Only now are the rows safe to drop; if anything above threw, the alarm is retried and the
+    // same rows go again (storage dedupes by messageId).
+    this.ctx.storage.sql.exec("DELETE FROM pending WHERE id <= ?", rows[rows.length - 1].id);
+    const left = this.ctx.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM pending").one().n;
+    if (left > 0) await this.ctx.storage.setAlarm(Date.now());
+  }
+}
+
+/** One archive object for the whole flush, then the queue. */
+export async function handOffMany(env: Pick<Bindings, "ARCHIVE" | "QUEUE">, siteId: string, receivedAt: number,
+  events: EnrichedEvent[], filtered: FilteredEvent[]): Promise<void> {
+  const key = archiveKey(siteId, receivedAt, crypto.randomUUID());
+  const payloads = toPayloads(siteId, key, events, filtered);
+  const lines = payloads.map((p) => JSON.stringify(p));
+  await env.ARCHIVE.put(key, lines.join("\n") + "\n", { httpMetadata: { contentType: "application/x-ndjson" } });
+  await enqueue(env.QUEUE, payloads, lines);
+}
