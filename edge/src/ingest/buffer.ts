@@ -3,6 +3,8 @@
 // moment later hands everything collected so far to R2 and the queue in one go. One storage call
 // per request instead of two (R2 put + queue send), and one archive object per flush instead of
 // one per request. Pending rows survive a crash: the alarm is persisted and fires after restart.
+// One object per site handles one request at a time; past ~1,000 requests/s a site's traffic can
+// be spread over several (idFromName(`${site}#${n}`)) — measured locally, 4 or 8 gained nothing.
 import { DurableObject } from "cloudflare:workers";
 import type { Bindings } from "../env";
 import type { EnrichedEvent, FilteredEvent } from "../pipeline/payload";
