@@ -7,7 +7,7 @@ export type FunnelOrder = (typeof FUNNEL_ORDERS)[number];
 export interface FunnelEvent {
   ts: number;
   name: string;
-  channel: string;
+  channel: string | null;
 }
 
 export interface Reach {

@@ -17,7 +17,7 @@ import {
   namedEvents, peopleByStage, sessionSeries, touchpointsOf, userIdsOf, vitalSamples,
 } from "./load/aggregates";
 import { identKeysOf, recentEvents, resolvePerson, timeline } from "./load/events";
-import { byPerson } from "./load/filters";
+import { byPerson, personOfKeys } from "./load/sql";
 import { loadJourneys, loadTouchpoints, type JourneyQuery } from "./load/journeys";
 import {
   asTime, ParamError, parseChoice, parseCommon, parseConversion, parseDuration, parseInteger, parseList, parseName, type Common,
@@ -102,8 +102,11 @@ queryRoutes.get("/funnel", async (c) => {
   const order = parseChoice(q, "order", FUNNEL_ORDERS, "sequential");
   const breakdown = parseChoice(q, "breakdown", ["none", "channel"] as const, "none");
   // Strict order needs every event between the steps to see that none intervened.
-  const rows = await namedEvents(c.env.DB, c.get("site").id, common, common.filter, order === "strict" ? null : steps);
-  const reaches = [...byPerson(rows, (r) => r).values()].map((events) => reach(events, steps, window.ms, order));
+  const db = c.env.DB;
+  const siteId = c.get("site").id;
+  const people = await personOfKeys(db, siteId);
+  const events = await namedEvents(db, siteId, common, common.filter, order === "strict" ? null : steps, { people, withChannel: breakdown === "channel" });
+  const reaches = [...events.values()].map((list) => reach(list, steps, window.ms, order));
   return c.json({
     steps: funnelSteps(steps, reaches),
     window: window.text,
@@ -138,15 +141,17 @@ queryRoutes.get("/paths", async (c) => {
     return c.json({ to: jq.conversion, ...topPaths(paths, maxSteps, top, "last") });
   }
   const conversion = parseConversion(q, c.get("site").settings.conversions);
+  const people = await personOfKeys(db, siteId);
   const [events, touchpoints] = await Promise.all([
-    namedEvents(db, siteId, common, {}, [anchor.start, conversion]),
-    loadTouchpoints(db, siteId, common),
+    namedEvents(db, siteId, common, {}, [anchor.start, conversion], { people, withChannel: false }),
+    loadTouchpoints(db, siteId, common, people),
   ]);
   const starts = new Map<string, number>();
   const conversions = new Map<string, number[]>();
-  for (const e of events) {
-    if (e.name === anchor.start && !starts.has(e.personId)) starts.set(e.personId, e.ts);
-    if (e.name === conversion) conversions.set(e.personId, [...(conversions.get(e.personId) ?? []), e.ts]);
+  for (const [personId, list] of events) {
+    const start = list.find((e) => e.name === anchor.start);
+    if (start) starts.set(personId, start.ts);
+    conversions.set(personId, list.filter((e) => e.name === conversion).map((e) => e.ts));
   }
   for (const [personId, since] of starts) {
     const own = (touchpoints.get(personId) ?? []).filter((t) => t.ts >= since);
@@ -194,8 +199,8 @@ queryRoutes.get("/stalled", async (c) => {
   const limit = parseInteger(q, "limit", 1000, 1, 10_000);
   const db = c.env.DB;
   const siteId = c.get("site").id;
-  const rows = await namedEvents(db, siteId, common, common.filter, [started, expected]);
-  const stalled = stalledPeople(byPerson(rows, (r) => r), started, expected, after.ms, common.to).slice(0, limit);
+  const events = await namedEvents(db, siteId, common, common.filter, [started, expected], { people: await personOfKeys(db, siteId), withChannel: false });
+  const stalled = stalledPeople(events, started, expected, after.ms, common.to).slice(0, limit);
   const ids = stalled.map((s) => s.personId);
   const [touches, users] = ids.length === 0 ? [[], []] : await Promise.all([touchpointsOf(db, siteId, common, ids), userIdsOf(db, siteId, ids)]);
   const touchesOf = byPerson(touches, (t) => t);

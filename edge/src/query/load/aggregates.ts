@@ -3,7 +3,7 @@
 import type { Interval } from "../buckets";
 import type { TouchFilter } from "../journeys";
 import type { Range } from "../params";
-import { all, EVENT_CHANNEL, filterClause, PERSON_JOIN } from "./filters";
+import { all, EVENT_CHANNEL, filterClause, groupRows, PERSON_JOIN } from "./sql";
 import { TOUCHPOINTS_SQL } from "./journeys";
 
 /** The start (epoch ms, UTC) of the bucket holding `col`, matching buckets.ts's bucketStart. */
@@ -124,17 +124,28 @@ export async function vitalSamples(db: D1Database, siteId: string, range: Range,
   );
 }
 
-/** Named events per person, time ordered, each with the channel it happened in; optionally only some names. */
-export async function namedEvents(db: D1Database, siteId: string, range: Range, filter: TouchFilter, names: string[] | null) {
+export interface NamedEvent {
+  ts: number;
+  name: string;
+  /** The channel it happened in, when asked for (it costs a join with its session). */
+  channel: string | null;
+}
+
+/** Named events by person, in time order; optionally only some names. */
+export async function namedEvents(
+  db: D1Database, siteId: string, range: Range, filter: TouchFilter, names: string[] | null, opts: { people: Map<string, string>; withChannel: boolean },
+): Promise<Map<string, NamedEvent[]>> {
   const f = filterClause("e", filter);
   const only = names === null ? "e.event IS NOT NULL" : "e.event IN (SELECT value FROM json_each(?))";
-  return all<{ personId: string; ts: number; name: string; channel: string }>(
-    db,
-    `SELECT i.person_id AS personId, e.ts, e.event AS name, ${EVENT_CHANNEL} AS channel
-     FROM events e JOIN sessions s ON s.id = e.session_id ${PERSON_JOIN("e")}
-     WHERE e.site_id = ? AND e.ts BETWEEN ? AND ? AND ${only}${f.sql} ORDER BY personId, e.ts, e.id`,
-    [siteId, range.from, range.to, ...(names === null ? [] : [JSON.stringify(names)]), ...f.params],
-  );
+  const rows = await db
+    .prepare(
+      `SELECT e.ident_key, e.ts, e.event, ${opts.withChannel ? EVENT_CHANNEL : "NULL"}
+       FROM events e ${opts.withChannel ? "JOIN sessions s ON s.id = e.session_id" : ""}
+       WHERE e.site_id = ? AND e.ts BETWEEN ? AND ? AND ${only}${f.sql} ORDER BY e.ts, e.id`,
+    )
+    .bind(siteId, range.from, range.to, ...(names === null ? [] : [JSON.stringify(names)]), ...f.params)
+    .raw<[string, number, string, string | null]>();
+  return groupRows(rows, ([key]) => opts.people.get(key)!, ([, ts, name, channel]) => ({ ts, name, channel }));
 }
 
 /** Each person's first time of each event name in the range. */
@@ -174,17 +185,20 @@ export interface LastTouchRow {
   event: string;
 }
 
-/** Touchpoints of some people, newest first, each with the event that made it (a session's first). */
+/**
+ * Touchpoints of some people, newest first, each with the event that made it (a session's first).
+ * CROSS JOIN keeps SQLite from starting at the range's sessions and probing each against the list.
+ */
 export async function touchpointsOf(db: D1Database, siteId: string, range: Range, people: string[]): Promise<LastTouchRow[]> {
   return all<LastTouchRow>(
     db,
     `SELECT i.person_id AS personId, s.start_ts AS ts, s.channel,
        (SELECT COALESCE(f.event, f.type) FROM events f WHERE f.session_id = s.id ORDER BY f.ts, f.id LIMIT 1) AS event
-     FROM identities i JOIN sessions s ON s.site_id = i.site_id AND s.ident_key = i.ident_key
+     FROM identities i CROSS JOIN sessions s ON s.site_id = i.site_id AND s.ident_key = i.ident_key
      WHERE i.site_id = ?1 AND i.person_id IN (SELECT value FROM json_each(?4)) AND s.start_ts BETWEEN ?2 AND ?3
      UNION ALL
      SELECT i.person_id, e.ts, e.channel, COALESCE(e.event, e.type)
-     FROM identities i JOIN events e ON e.site_id = i.site_id AND e.ident_key = i.ident_key JOIN sessions s ON s.id = e.session_id
+     FROM identities i CROSS JOIN events e ON e.site_id = i.site_id AND e.ident_key = i.ident_key JOIN sessions s ON s.id = e.session_id
      WHERE i.site_id = ?1 AND i.person_id IN (SELECT value FROM json_each(?4)) AND e.ts BETWEEN ?2 AND ?3
        AND e.channel_explicit = 1 AND e.channel <> s.channel
      ORDER BY ts DESC`,

@@ -1,7 +1,7 @@
 // Single events as the API shows them: the live debugger's newest events and a person's timeline.
 import type { Range } from "../params";
 import type { TouchFilter } from "../journeys";
-import { all, EVENT_CHANNEL, filterClause, PERSON_JOIN } from "./filters";
+import { all, EVENT_CHANNEL, filterClause, PERSON_JOIN } from "./sql";
 
 export interface ApiEvent {
   messageId: string;
@@ -31,13 +31,16 @@ const toApiEvent = ({ ts, properties, ...rest }: EventRow): ApiEvent => ({
   properties: properties === null ? null : JSON.parse(properties),
 });
 
-/** Newest first by arrival (the debugger shows what just came in), within the event-time range. */
+/**
+ * Newest first by event time, which for live traffic is arrival order. (Ordering by arrival, the
+ * row id, makes SQLite sort the whole range: 0.9 s at 1M events, against a short index walk.)
+ */
 export async function recentEvents(db: D1Database, siteId: string, range: Range, filter: TouchFilter, limit: number): Promise<ApiEvent[]> {
   const f = filterClause("e", filter);
   const rows = await all<EventRow>(
     db,
     `SELECT ${EVENT_COLUMNS}, e.channel FROM events e ${PERSON_JOIN("e")}
-     WHERE e.site_id = ? AND e.ts BETWEEN ? AND ?${f.sql} ORDER BY e.id DESC LIMIT ?`,
+     WHERE e.site_id = ? AND e.ts BETWEEN ? AND ?${f.sql} ORDER BY e.ts DESC, e.id DESC LIMIT ?`,
     [siteId, range.from, range.to, ...f.params, limit],
   );
   return rows.map(toApiEvent);
@@ -67,7 +70,8 @@ export interface TimelineEvent extends ApiEvent {
 
 /**
  * Every event of the person, oldest first, in the channel it happened in. An event is a touchpoint
- * when it opens its session or names a channel other than its session's (API.md).
+ * when it opens its session or names a channel other than its session's (API.md). CROSS JOIN
+ * makes SQLite start from the person's identities, not from every event of the range.
  */
 export async function timeline(db: D1Database, siteId: string, personId: string, range: Range, filter: TouchFilter, limit: number): Promise<TimelineEvent[]> {
   const f = filterClause("e", filter);
@@ -75,7 +79,7 @@ export async function timeline(db: D1Database, siteId: string, personId: string,
     db,
     `SELECT ${EVENT_COLUMNS}, ${EVENT_CHANNEL} AS channel, s.start_ts AS sessionStart,
        (e.channel_explicit = 1 AND e.channel <> s.channel) AS switched
-     FROM identities i JOIN events e ON e.site_id = i.site_id AND e.ident_key = i.ident_key JOIN sessions s ON s.id = e.session_id
+     FROM identities i CROSS JOIN events e ON e.site_id = i.site_id AND e.ident_key = i.ident_key JOIN sessions s ON s.id = e.session_id
      WHERE i.site_id = ? AND i.person_id = ? AND e.ts BETWEEN ? AND ?${f.sql}
      ORDER BY e.ts, e.id LIMIT ?`,
     [siteId, personId, range.from, range.to, ...f.params, limit],

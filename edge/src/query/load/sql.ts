@@ -1,5 +1,5 @@
-// The row filters of the read API as SQL: every filtered table (events, sessions) names the
-// columns alike, so one clause serves both.
+// SQL pieces every loader shares: the read API's row filters (events and sessions name the
+// filtered columns alike, so one clause serves both), the person of a row, and row grouping.
 import type { TouchFilter } from "../journeys";
 
 export interface Clause {
@@ -44,3 +44,8 @@ export const PERSON_JOIN = (alias: string) => `JOIN identities i ON i.site_id = 
  * else its session's. A page view's own classification says "direct" for every in-site click.
  */
 export const EVENT_CHANNEL = "CASE WHEN e.channel_explicit = 1 THEN e.channel ELSE s.channel END";
+
+/** Identity key -> person, for all of the site: one index-only read. */
+export async function personOfKeys(db: D1Database, siteId: string): Promise<Map<string, string>> {
+  return new Map(await db.prepare("SELECT ident_key, person_id FROM identities WHERE site_id = ?").bind(siteId).raw<[string, string]>());
+}
