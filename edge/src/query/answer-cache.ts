@@ -15,6 +15,11 @@ interface Entry {
   headers: [string, string][];
 }
 
+const versions = new WeakMap<Request, string>();
+
+/** The data version read for this request, for loaders that share work between requests too. */
+export const versionOf = (req: Request): string | undefined => versions.get(req);
+
 /**
  * The data version: the newest event id (every store adds events, and identity merges and session
  * changes come with them) and the site's identity count (a person deleted removes identities).
@@ -41,6 +46,7 @@ export function answerCache(): MiddlewareHandler<AppEnv> {
   const entries = new Map<string, Entry>();
   return async function answerCache(c, next) {
     const version = await dataVersion(c.env.DB, c.get("site").id);
+    versions.set(c.req.raw, version);
     const key = cacheKey(new URL(c.req.url), Date.now());
     const hit = entries.get(key);
     if (hit && hit.version === version) {

@@ -33,6 +33,7 @@ export interface Common extends Range {
 }
 
 export const DEFAULT_RANGE_MS = 30 * DAY_MS;
+const MINUTE_MS = 60_000;
 
 export function parseRange(q: Query, now: number): Range {
   const time = (field: string, fallback: number) => {
@@ -42,7 +43,9 @@ export function parseRange(q: Query, now: number): Range {
     if (ms === null) throw new ParamError(field, `${field} must be an ISO 8601 time or epoch milliseconds`);
     return ms;
   };
-  const to = time("to", now);
+  // A range that ends now ends at the next whole minute, so that the questions asked within a
+  // minute are the same question (answers and loads are shared by exact range).
+  const to = time("to", Math.ceil(now / MINUTE_MS) * MINUTE_MS);
   const from = time("from", to - DEFAULT_RANGE_MS);
   if (from > to) throw new ParamError("from", "from must not be after to");
   return { from, to };

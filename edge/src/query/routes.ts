@@ -3,7 +3,7 @@
 import { Hono, type Context } from "hono";
 import type { AppEnv, Site } from "../env";
 import { apiError, invalidField } from "../errors";
-import { answerCache } from "./answer-cache";
+import { answerCache, versionOf } from "./answer-cache";
 import { attribute, GROUP_BYS, toAttributionJourneys } from "./attribution/attribute";
 import { bucketLabel, bucketsBetween, INTERVALS } from "./buckets";
 import { churnLift, churnSets } from "./churn";
@@ -38,7 +38,7 @@ const queryOf = (c: C): Query => (name) => c.req.query(name);
 function journeyQuery(c: C, q: Query, common: Common): JourneyQuery {
   const site = c.get("site");
   const lookbackDays = parseInteger(q, "lookback_days", site.settings.lookbackDays ?? 30, 1, 365);
-  return { ...common, conversion: parseConversion(q, site.settings.conversions), lookbackMs: lookbackDays * DAY_MS };
+  return { ...common, conversion: parseConversion(q, site.settings.conversions), lookbackMs: lookbackDays * DAY_MS, version: versionOf(c.req.raw) };
 }
 
 queryRoutes.onError((err, c) => {

@@ -44,15 +44,46 @@ export interface JourneyQuery extends Range {
   conversion: string;
   lookbackMs: number;
   filter: TouchFilter;
+  /** The data version (see answer-cache.ts); with it, loads are shared between requests. */
+  version?: string;
+}
+
+interface JourneyInputs {
+  touchpoints: Map<string, Touch[]>;
+  conversions: Map<string, Conversion[]>;
+}
+
+// A dashboard page asks for attribution, paths, transitions and journey stats at once, and D1
+// answers one query at a time: the rows behind them are loaded once per data version and range,
+// even for concurrent requests. Two entries: the current version and the one being replaced.
+const shared = new Map<string, Promise<JourneyInputs>>();
+const MAX_SHARED = 2;
+
+async function loadInputs(db: D1Database, siteId: string, conversion: string, range: Range): Promise<JourneyInputs> {
+  const people = await personOfKeys(db, siteId);
+  const [touchpoints, conversions] = await Promise.all([
+    loadTouchpoints(db, siteId, range, people),
+    loadConversions(db, siteId, conversion, range, people),
+  ]);
+  return { touchpoints, conversions };
+}
+
+function sharedInputs(db: D1Database, siteId: string, conversion: string, range: Range, version: string): Promise<JourneyInputs> {
+  const key = JSON.stringify([siteId, conversion, range.from, range.to, version]);
+  let inputs = shared.get(key);
+  if (!inputs) {
+    inputs = loadInputs(db, siteId, conversion, range);
+    inputs.catch(() => shared.delete(key));
+    shared.set(key, inputs);
+    if (shared.size > MAX_SHARED) shared.delete(shared.keys().next().value!);
+  }
+  return inputs;
 }
 
 /** Journeys ending in the range; touchpoints are read from a lookback before it so none is cut. */
 export async function loadJourneys(db: D1Database, siteId: string, q: JourneyQuery): Promise<Journey[]> {
   const wide = { from: q.from - q.lookbackMs, to: q.to };
-  const people = await personOfKeys(db, siteId);
-  const [touchpoints, conversions] = await Promise.all([
-    loadTouchpoints(db, siteId, wide, people),
-    loadConversions(db, siteId, q.conversion, wide, people),
-  ]);
+  const { touchpoints, conversions } =
+    q.version === undefined ? await loadInputs(db, siteId, q.conversion, wide) : await sharedInputs(db, siteId, q.conversion, wide, q.version);
   return buildJourneys(touchpoints, conversions, q);
 }
