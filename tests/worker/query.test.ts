@@ -128,6 +128,8 @@ describe("journeys, attribution and paths on the eeghor/mta fixture", () => {
     const first = points.find((p: any) => p.t === iso(base).slice(0, 10));
     expect(first).toMatchObject({ people: 17, sessions: 17, events: 19, conversions: 2 });
     expect(points).toHaveLength(31);
+    const search = await read(site, "/timeseries?interval=day&channel=search");
+    expect(search.points.find((p: any) => p.t === iso(base).slice(0, 10))).toMatchObject({ people: 14, sessions: 14, events: 14, conversions: 0 });
   });
 
   it("answers a repeated question from memory, and an event stored since in the next answer", async () => {

@@ -35,6 +35,9 @@ type C = Context<AppEnv>;
 
 const queryOf = (c: C): Query => (name) => c.req.query(name);
 
+/** Identity key -> person, shared by the requests on the same data. */
+const peopleOf = (c: C) => personOfKeys(c.env.DB, c.get("site").id, versionOf(c.req.raw));
+
 function journeyQuery(c: C, q: Query, common: Common): JourneyQuery {
   const site = c.get("site");
   const lookbackDays = parseInteger(q, "lookback_days", site.settings.lookbackDays ?? 30, 1, 365);
@@ -59,7 +62,7 @@ queryRoutes.get("/overview", async (c) => {
   const db = c.env.DB;
   const siteId = c.get("site").id;
   const [counts, sessions, touchpoints, journeys] = await Promise.all([
-    countEventsAndPeople(db, siteId, common, common.filter),
+    peopleOf(c).then((people) => countEventsAndPeople(db, siteId, common, common.filter, people)),
     countSessions(db, siteId, common, common.filter),
     countTouchpoints(db, siteId, common, common.filter),
     loadJourneys(db, siteId, journeyQuery(c, q, common)),
@@ -104,7 +107,7 @@ queryRoutes.get("/funnel", async (c) => {
   // Strict order needs every event between the steps to see that none intervened.
   const db = c.env.DB;
   const siteId = c.get("site").id;
-  const people = await personOfKeys(db, siteId);
+  const people = await peopleOf(c);
   const events = await namedEvents(db, siteId, common, common.filter, order === "strict" ? null : steps, { people, withChannel: breakdown === "channel" });
   const reaches = [...events.values()].map((list) => reach(list, steps, window.ms, order));
   return c.json({
@@ -141,7 +144,7 @@ queryRoutes.get("/paths", async (c) => {
     return c.json({ to: jq.conversion, ...topPaths(paths, maxSteps, top, "last") });
   }
   const conversion = parseConversion(q, c.get("site").settings.conversions);
-  const people = await personOfKeys(db, siteId);
+  const people = await peopleOf(c);
   const [events, touchpoints] = await Promise.all([
     namedEvents(db, siteId, common, {}, [anchor.start, conversion], { people, withChannel: false }),
     loadTouchpoints(db, siteId, common, people),
@@ -199,7 +202,7 @@ queryRoutes.get("/stalled", async (c) => {
   const limit = parseInteger(q, "limit", 1000, 1, 10_000);
   const db = c.env.DB;
   const siteId = c.get("site").id;
-  const events = await namedEvents(db, siteId, common, common.filter, [started, expected], { people: await personOfKeys(db, siteId), withChannel: false });
+  const events = await namedEvents(db, siteId, common, common.filter, [started, expected], { people: await peopleOf(c), withChannel: false });
   const stalled = stalledPeople(events, started, expected, after.ms, common.to).slice(0, limit);
   const ids = stalled.map((s) => s.personId);
   const [touches, users] = ids.length === 0 ? [[], []] : await Promise.all([touchpointsOf(db, siteId, common, ids), userIdsOf(db, siteId, ids)]);
@@ -266,7 +269,7 @@ queryRoutes.get("/timeseries", async (c) => {
   const buckets = bucketsBetween(common.from, common.to, interval);
   if (buckets.length > MAX_POINTS) throw new ParamError("interval", `more than ${MAX_POINTS} points: choose a longer interval or a shorter range`);
   const [events, sessions] = await Promise.all([
-    eventSeries(c.env.DB, site.id, common, common.filter, interval, conversion),
+    peopleOf(c).then((people) => eventSeries(c.env.DB, site.id, common, common.filter, interval, conversion, people)),
     sessionSeries(c.env.DB, site.id, common, common.filter, interval),
   ]);
   const eventsAt = new Map(events.map((r) => [r.bucket, r]));

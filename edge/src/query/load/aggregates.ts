@@ -20,15 +20,16 @@ export function bucketSql(interval: Interval, col: string): string {
   }
 }
 
-export async function countEventsAndPeople(db: D1Database, siteId: string, range: Range, filter: TouchFilter) {
+/** Events and people of the range; people are told apart from the identities the events carry. */
+export async function countEventsAndPeople(db: D1Database, siteId: string, range: Range, filter: TouchFilter, people: Map<string, string>) {
   const f = filterClause("e", filter);
-  const [row] = await all<{ events: number; people: number }>(
-    db,
-    `SELECT COUNT(*) AS events, COUNT(DISTINCT i.person_id) AS people FROM events e ${PERSON_JOIN("e")}
-     WHERE e.site_id = ? AND e.ts BETWEEN ? AND ?${f.sql}`,
-    [siteId, range.from, range.to, ...f.params],
-  );
-  return row;
+  const params = [siteId, range.from, range.to, ...f.params];
+  const where = `WHERE e.site_id = ? AND e.ts BETWEEN ? AND ?${f.sql}`;
+  const [[row], keys] = await Promise.all([
+    all<{ events: number }>(db, `SELECT COUNT(*) AS events FROM events e ${where}`, params),
+    db.prepare(`SELECT DISTINCT e.ident_key FROM events e ${where}`).bind(...params).raw<[string]>(),
+  ]);
+  return { events: row.events, people: new Set(keys.map(([k]) => people.get(k))).size };
 }
 
 export async function countSessions(db: D1Database, siteId: string, range: Range, filter: TouchFilter): Promise<number> {
@@ -46,15 +47,23 @@ export interface SeriesRow {
   conversions: number;
 }
 
-export async function eventSeries(db: D1Database, siteId: string, range: Range, filter: TouchFilter, interval: Interval, conversion: string) {
-  const f = filterClause("e", filter);
-  return all<SeriesRow>(
-    db,
-    `SELECT ${bucketSql(interval, "e.ts")} AS bucket, COUNT(*) AS events, COUNT(DISTINCT i.person_id) AS people,
-       SUM(e.event = ?) AS conversions
-     FROM events e ${PERSON_JOIN("e")} WHERE e.site_id = ? AND e.ts BETWEEN ? AND ?${f.sql} GROUP BY bucket`,
-    [conversion, siteId, range.from, range.to, ...f.params],
-  );
+export async function eventSeries(
+  db: D1Database, siteId: string, range: Range, filter: TouchFilter, interval: Interval, conversion: string, people: Map<string, string>,
+): Promise<SeriesRow[]> {
+  const f = filterClause("e", filter, 4);
+  const bucket = bucketSql(interval, "e.ts");
+  const where = `WHERE e.site_id = ?1 AND e.ts BETWEEN ?2 AND ?3${f.sql}`;
+  const params = [siteId, range.from, range.to, ...f.params];
+  const [counts, keys] = await Promise.all([
+    all<Omit<SeriesRow, "people">>(
+      db,
+      `SELECT ${bucket} AS bucket, COUNT(*) AS events, SUM(e.event = ?${params.length + 1}) AS conversions FROM events e ${where} GROUP BY bucket`,
+      [...params, conversion],
+    ),
+    db.prepare(`SELECT DISTINCT ${bucket}, e.ident_key FROM events e ${where}`).bind(...params).raw<[number, string]>(),
+  ]);
+  const peopleIn = groupRows(keys, ([b]) => String(b), ([, k]) => people.get(k));
+  return counts.map((c) => ({ ...c, people: new Set(peopleIn.get(String(c.bucket))).size }));
 }
 
 export async function sessionSeries(db: D1Database, siteId: string, range: Range, filter: TouchFilter, interval: Interval) {

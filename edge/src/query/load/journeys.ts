@@ -1,7 +1,7 @@
 // Touchpoints and conversions as stored, and the journeys built from them.
 import { buildJourneys, type Conversion, type Journey, type Touch, type TouchFilter } from "../journeys";
 import type { Range } from "../params";
-import { groupRows, personOfKeys } from "./sql";
+import { groupRows, personOfKeys, sharedLoad } from "./sql";
 
 /**
  * API.md's touchpoints: each session's start, and each event with an explicit channel other than
@@ -44,7 +44,7 @@ export interface JourneyQuery extends Range {
   conversion: string;
   lookbackMs: number;
   filter: TouchFilter;
-  /** The data version (see answer-cache.ts); with it, loads are shared between requests. */
+  /** The data version (see answer-cache.ts); with it, loads are shared between requests (sharedLoad). */
   version?: string;
 }
 
@@ -53,14 +53,10 @@ interface JourneyInputs {
   conversions: Map<string, Conversion[]>;
 }
 
-// A dashboard page asks for attribution, paths, transitions and journey stats at once, and D1
-// answers one query at a time: the rows behind them are loaded once per data version and range,
-// even for concurrent requests. Two entries: the current version and the one being replaced.
-const shared = new Map<string, Promise<JourneyInputs>>();
-const MAX_SHARED = 2;
+const inputLoads = new Map<string, Promise<JourneyInputs>>();
 
-async function loadInputs(db: D1Database, siteId: string, conversion: string, range: Range): Promise<JourneyInputs> {
-  const people = await personOfKeys(db, siteId);
+async function loadInputs(db: D1Database, siteId: string, conversion: string, range: Range, version: string | undefined): Promise<JourneyInputs> {
+  const people = await personOfKeys(db, siteId, version);
   const [touchpoints, conversions] = await Promise.all([
     loadTouchpoints(db, siteId, range, people),
     loadConversions(db, siteId, conversion, range, people),
@@ -68,22 +64,10 @@ async function loadInputs(db: D1Database, siteId: string, conversion: string, ra
   return { touchpoints, conversions };
 }
 
-function sharedInputs(db: D1Database, siteId: string, conversion: string, range: Range, version: string): Promise<JourneyInputs> {
-  const key = JSON.stringify([siteId, conversion, range.from, range.to, version]);
-  let inputs = shared.get(key);
-  if (!inputs) {
-    inputs = loadInputs(db, siteId, conversion, range);
-    inputs.catch(() => shared.delete(key));
-    shared.set(key, inputs);
-    if (shared.size > MAX_SHARED) shared.delete(shared.keys().next().value!);
-  }
-  return inputs;
-}
-
 /** Journeys ending in the range; touchpoints are read from a lookback before it so none is cut. */
 export async function loadJourneys(db: D1Database, siteId: string, q: JourneyQuery): Promise<Journey[]> {
   const wide = { from: q.from - q.lookbackMs, to: q.to };
-  const { touchpoints, conversions } =
-    q.version === undefined ? await loadInputs(db, siteId, q.conversion, wide) : await sharedInputs(db, siteId, q.conversion, wide, q.version);
+  const key = JSON.stringify([siteId, q.conversion, wide.from, wide.to]);
+  const { touchpoints, conversions } = await sharedLoad(inputLoads, key, q.version, () => loadInputs(db, siteId, q.conversion, wide, q.version));
   return buildJourneys(touchpoints, conversions, q);
 }

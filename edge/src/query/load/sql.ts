@@ -45,7 +45,29 @@ export const PERSON_JOIN = (alias: string) => `JOIN identities i ON i.site_id = 
  */
 export const EVENT_CHANNEL = "CASE WHEN e.channel_explicit = 1 THEN e.channel ELSE s.channel END";
 
+/**
+ * One load per key while the data version holds, shared by concurrent requests too: a dashboard
+ * page asks several questions at once of the same rows, and D1 answers one query at a time.
+ * Without a version (nothing to tell a change by) every call loads.
+ */
+export function sharedLoad<T>(cache: Map<string, Promise<T>>, key: string, version: string | undefined, load: () => Promise<T>): Promise<T> {
+  if (version === undefined) return load();
+  const id = `${key}|${version}`;
+  let value = cache.get(id);
+  if (!value) {
+    value = load();
+    value.catch(() => cache.delete(id));
+    cache.set(id, value);
+    // Two entries: the current version and the one being replaced.
+    if (cache.size > 2) cache.delete(cache.keys().next().value!);
+  }
+  return value;
+}
+
+const peopleLoads = new Map<string, Promise<Map<string, string>>>();
+
 /** Identity key -> person, for all of the site: one index-only read. */
-export async function personOfKeys(db: D1Database, siteId: string): Promise<Map<string, string>> {
-  return new Map(await db.prepare("SELECT ident_key, person_id FROM identities WHERE site_id = ?").bind(siteId).raw<[string, string]>());
+export function personOfKeys(db: D1Database, siteId: string, version?: string): Promise<Map<string, string>> {
+  return sharedLoad(peopleLoads, siteId, version, async () =>
+    new Map(await db.prepare("SELECT ident_key, person_id FROM identities WHERE site_id = ?").bind(siteId).raw<[string, string]>()));
 }
