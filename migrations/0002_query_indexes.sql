@@ -1,2 +1,2 @@
-CREATE INDEX `events_explicit_ts` ON `events` (`site_id`,`ts`,`session_id`,`channel`) WHERE channel_explicit = 1;--> statement-breakpoint
-CREATE INDEX `sessions_touch` ON `sessions` (`site_id`,`start_ts`,`ident_key`,`channel`,`source`,`campaign`,`country`,`device`);
+CREATE INDEX IF NOT EXISTS `events_explicit_ts` ON `events` (`site_id`,`ts`,`session_id`,`channel`) WHERE channel_explicit = 1;--> statement-breakpoint
+CREATE INDEX IF NOT EXISTS `sessions_touch` ON `sessions` (`site_id`,`start_ts`,`ident_key`,`channel`,`source`,`campaign`,`country`,`device`);
