@@ -60,35 +60,23 @@ function buildChain(paths: PathCount[]): Chain {
   return { groups, counts, conv, total };
 }
 
-/** P(start reaches conversion), with one state optionally removed (its visits end in null). */
-function conversionProbability(chain: Chain, removed = -1): number {
-  const n = chain.total.length;
-  // Augmented rows of (I - Q | b); a removed or never-left state is fixed at x = 0.
-  const a = chain.counts.map((row, s) => {
-    const r = new Array<number>(n + 1).fill(0);
-    r[s] = 1;
-    if (s === removed || chain.total[s] === 0) return r;
-    for (let t = 0; t < n; t++) r[t] -= row[t] / chain.total[s];
-    r[n] = chain.conv[s] / chain.total[s];
-    return r;
-  });
-  return solve(a)[0];
-}
-
-/** Gaussian elimination with partial pivoting on an augmented n x (n+1) matrix. */
-export function solve(a: number[][]): number[] {
-  const n = a.length;
+/** Inverse by Gauss-Jordan elimination with partial pivoting. */
+export function invert(m: number[][]): number[][] {
+  const n = m.length;
+  const a = m.map((row, i) => [...row, ...Array.from({ length: n }, (_, j) => (i === j ? 1 : 0))]);
   for (let col = 0; col < n; col++) {
     let pivot = col;
     for (let r = col + 1; r < n; r++) if (Math.abs(a[r][col]) > Math.abs(a[pivot][col])) pivot = r;
     [a[col], a[pivot]] = [a[pivot], a[col]];
+    const p = a[col][col];
+    for (let c = 0; c < 2 * n; c++) a[col][c] /= p;
     for (let r = 0; r < n; r++) {
-      if (r === col || a[r][col] === 0) continue;
-      const f = a[r][col] / a[col][col];
-      for (let c = col; c <= n; c++) a[r][c] -= f * a[col][c];
+      const f = a[r][col];
+      if (r === col || f === 0) continue;
+      for (let c = 0; c < 2 * n; c++) a[r][c] -= f * a[col][c];
     }
   }
-  return a.map((row, i) => row[n] / row[i]);
+  return a.map((row) => row.slice(n));
 }
 
 export interface RemovalEffects {
@@ -96,14 +84,26 @@ export interface RemovalEffects {
   effects: Record<string, number>;
 }
 
-/** RE_c = 1 - P(conversion without c) / P(conversion), for every group seen. */
+/**
+ * RE_c = 1 - P(conversion without c) / P(conversion), for every group seen.
+ *
+ * With N = (I - Q)^-1 the fundamental matrix and x = N b the conversion probability from each
+ * state, the chain with c removed converts from (start) with x_0 - N_0c x_c / N_cc (N_0c / N_cc is
+ * the probability of ever reaching c; a rank-one update, Sherman-Morrison). So one inversion serves
+ * every removal: O(n^3) in all rather than one solve per group, O(n^4), which hundreds of campaigns
+ * would make a matter of minutes.
+ */
 export function removalEffects(paths: PathCount[]): RemovalEffects {
-  const chain = buildChain(paths);
-  const p = conversionProbability(chain);
+  const { groups, counts, conv, total } = buildChain(paths);
+  const n = groups.length + 1;
+  // I - Q; a state never left (none here, every path ends) would keep its identity row.
+  const a = counts.map((row, s) => row.map((count, t) => (s === t ? 1 : 0) - (total[s] > 0 ? count / total[s] : 0)));
+  const b = conv.map((c, s) => (total[s] > 0 ? c / total[s] : 0));
+  const fundamental = invert(a);
+  const x = fundamental.map((row) => row.reduce((sum, v, t) => sum + v * b[t], 0));
+  const p = x[0];
   const effects: Record<string, number> = {};
-  chain.groups.forEach((g, i) => {
-    effects[g] = p > 0 ? 1 - conversionProbability(chain, i + 1) / p : 0;
-  });
+  for (let c = 1; c < n; c++) effects[groups[c - 1]] = p > 0 ? (fundamental[0][c] * x[c]) / fundamental[c][c] / p : 0;
   return { conversionProbability: p, effects };
 }
 
