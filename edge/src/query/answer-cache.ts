@@ -22,14 +22,15 @@ export const versionOf = (req: Request): string | undefined => versions.get(req)
 
 /**
  * The data version: the newest event id (every store adds events, and identity merges and session
- * changes come with them) and the site's identity count (a person deleted removes identities).
+ * changes come with them), the oldest (the retention sweep deletes from there) and the site's
+ * identity count (a person erased takes their identities along).
  */
 export async function dataVersion(db: D1Database, siteId: string): Promise<string> {
   const row = await db
-    .prepare("SELECT (SELECT MAX(id) FROM events) AS e, (SELECT COUNT(*) FROM identities WHERE site_id = ?) AS p")
+    .prepare("SELECT (SELECT MAX(id) FROM events) AS newest, (SELECT MIN(id) FROM events) AS oldest, (SELECT COUNT(*) FROM identities WHERE site_id = ?) AS identities")
     .bind(siteId)
-    .first<{ e: number | null; p: number }>();
-  return `${row?.e ?? 0}:${row?.p ?? 0}`;
+    .first<{ newest: number | null; oldest: number | null; identities: number }>();
+  return `${row?.newest}:${row?.oldest}:${row?.identities}`;
 }
 
 /**
