@@ -22,8 +22,10 @@ export const versionOf = (req: Request): string | undefined => versions.get(req)
 
 /**
  * The data version: the newest event id (every store adds events, and identity merges and session
- * changes come with them), the oldest (the retention sweep deletes from there) and the site's
- * identity count (a person erased takes their identities along).
+ * changes come with them), the oldest id and the site's identity count (a person erased takes
+ * their identities along). Known gap: a retention sweep that deletes only events arrived after
+ * the oldest remaining one (old backfills) goes unseen until the next write. Counting every event
+ * would see it, at ~25 ms per request at 1M events.
  */
 export async function dataVersion(db: D1Database, siteId: string): Promise<string> {
   const row = await db
