@@ -181,7 +181,7 @@ queryRoutes.get("/journeys/stats", async (c) => {
   const site = c.get("site");
   const [journeys, stages] = await Promise.all([
     loadJourneys(c.env.DB, site.id, journeyQuery(c, q, common)),
-    peopleByStage(c.env.DB, site.id, common, common.filter),
+    peopleOf(c).then((people) => peopleByStage(c.env.DB, site.id, common, common.filter, people)),
   ]);
   const rank = stageOrder(site);
   return c.json({
@@ -233,7 +233,7 @@ queryRoutes.get("/churn", async (c) => {
   const q = queryOf(c);
   const common = parseCommon(q, Date.now());
   const event = parseName(q, "event", "unsubscribe");
-  const { churned, base } = churnSets(await firstTimes(c.env.DB, c.get("site").id, common, common.filter), event);
+  const { churned, base } = churnSets(await firstTimes(c.env.DB, c.get("site").id, common, common.filter, await peopleOf(c)), event);
   return c.json({ event, churned: churned.length, people: base.length, touchpoints: churnLift(churned, base) });
 });
 
@@ -241,9 +241,8 @@ queryRoutes.get("/retention", async (c) => {
   const q = queryOf(c);
   const common = parseCommon(q, Date.now());
   const interval = parseChoice(q, "interval", ["day", "week", "month"] as const, "week");
-  const [firstSeen, active] = await cohortActivity(c.env.DB, c.get("site").id, common, common.filter, interval);
-  const buckets = byPerson(active, (r) => r.bucket);
-  const people = firstSeen.map((p) => ({ firstSeen: p.firstSeen, activeBuckets: new Set(buckets.get(p.personId)) }));
+  const { firstSeen, activeBuckets } = await cohortActivity(c.env.DB, c.get("site").id, common, common.filter, interval, await peopleOf(c));
+  const people = firstSeen.map((p) => ({ firstSeen: p.firstSeen, activeBuckets: new Set(activeBuckets.get(p.personId)) }));
   return c.json({ interval, cohorts: cohorts(people, interval, common.from, common.to) });
 });
 

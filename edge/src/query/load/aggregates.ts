@@ -3,7 +3,7 @@
 import type { Interval } from "../buckets";
 import type { TouchFilter } from "../journeys";
 import type { Range } from "../params";
-import { all, EVENT_CHANNEL, filterClause, groupRows, PERSON_JOIN } from "./sql";
+import { all, EVENT_CHANNEL, filterClause, groupRows } from "./sql";
 import { TOUCHPOINTS_SQL } from "./journeys";
 
 /** The start (epoch ms, UTC) of the bucket holding `col`, matching buckets.ts's bucketStart. */
@@ -110,17 +110,25 @@ export async function eventNames(db: D1Database, siteId: string, range: Range, f
 }
 
 /** People by the stage of their latest staged event: where each customer stands now. */
-export async function peopleByStage(db: D1Database, siteId: string, range: Range, filter: TouchFilter) {
+export async function peopleByStage(db: D1Database, siteId: string, range: Range, filter: TouchFilter, people: Map<string, string>) {
   const f = filterClause("e", filter);
-  // SQLite takes the bare column `stage` from the row holding MAX(ts).
-  return all<{ stage: string; people: number }>(
-    db,
-    `SELECT stage, COUNT(*) AS people FROM (
-       SELECT i.person_id, e.stage AS stage, MAX(e.ts) FROM events e ${PERSON_JOIN("e")}
-       WHERE e.site_id = ? AND e.ts BETWEEN ? AND ? AND e.stage IS NOT NULL${f.sql} GROUP BY i.person_id
-     ) GROUP BY stage`,
-    [siteId, range.from, range.to, ...f.params],
-  );
+  // Latest per identity in SQL (SQLite takes the bare column `stage` from the row holding MAX(ts)),
+  // then latest per person across their identities.
+  const rows = await db
+    .prepare(
+      `SELECT e.ident_key, e.stage, MAX(e.ts) FROM events e
+       WHERE e.site_id = ? AND e.ts BETWEEN ? AND ? AND e.stage IS NOT NULL${f.sql} GROUP BY e.ident_key`,
+    )
+    .bind(siteId, range.from, range.to, ...f.params)
+    .raw<[string, string, number]>();
+  const latest = new Map<string, { stage: string; ts: number }>();
+  for (const [key, stage, ts] of rows) {
+    const person = people.get(key)!;
+    if ((latest.get(person)?.ts ?? -Infinity) < ts) latest.set(person, { stage, ts });
+  }
+  const counts = new Map<string, number>();
+  for (const { stage } of latest.values()) counts.set(stage, (counts.get(stage) ?? 0) + 1);
+  return [...counts].map(([stage, n]) => ({ stage, people: n }));
 }
 
 export async function vitalSamples(db: D1Database, siteId: string, range: Range, filter: TouchFilter) {
@@ -158,33 +166,40 @@ export async function namedEvents(
 }
 
 /** Each person's first time of each event name in the range. */
-export async function firstTimes(db: D1Database, siteId: string, range: Range, filter: TouchFilter) {
+export async function firstTimes(db: D1Database, siteId: string, range: Range, filter: TouchFilter, people: Map<string, string>) {
   const f = filterClause("e", filter);
-  return all<{ personId: string; name: string; firstTs: number }>(
-    db,
-    `SELECT i.person_id AS personId, e.event AS name, MIN(e.ts) AS firstTs FROM events e ${PERSON_JOIN("e")}
-     WHERE e.site_id = ? AND e.ts BETWEEN ? AND ? AND e.event IS NOT NULL${f.sql} GROUP BY personId, name`,
-    [siteId, range.from, range.to, ...f.params],
-  );
+  const rows = await db
+    .prepare(
+      `SELECT e.ident_key, e.event, MIN(e.ts) FROM events e
+       WHERE e.site_id = ? AND e.ts BETWEEN ? AND ? AND e.event IS NOT NULL${f.sql} GROUP BY e.ident_key, e.event`,
+    )
+    .bind(siteId, range.from, range.to, ...f.params)
+    .raw<[string, string, number]>();
+  const first = new Map<string, { personId: string; name: string; firstTs: number }>();
+  for (const [key, name, ts] of rows) {
+    const personId = people.get(key)!;
+    const id = `${personId}\u0000${name}`;
+    if ((first.get(id)?.firstTs ?? Infinity) > ts) first.set(id, { personId, name, firstTs: ts });
+  }
+  return [...first.values()];
 }
 
 /** People first seen in the range (over all their identities) and the buckets they were active in. */
-export async function cohortActivity(db: D1Database, siteId: string, range: Range, filter: TouchFilter, interval: Interval) {
+export async function cohortActivity(db: D1Database, siteId: string, range: Range, filter: TouchFilter, interval: Interval, people: Map<string, string>) {
   const f = filterClause("e", filter);
-  return Promise.all([
+  const [firstSeen, active] = await Promise.all([
     all<{ personId: string; firstSeen: number }>(
       db,
       `SELECT person_id AS personId, MIN(first_seen) AS firstSeen FROM identities WHERE site_id = ?
        GROUP BY person_id HAVING firstSeen BETWEEN ? AND ?`,
       [siteId, range.from, range.to],
     ),
-    all<{ personId: string; bucket: number }>(
-      db,
-      `SELECT DISTINCT i.person_id AS personId, ${bucketSql(interval, "e.ts")} AS bucket FROM events e ${PERSON_JOIN("e")}
-       WHERE e.site_id = ? AND e.ts BETWEEN ? AND ?${f.sql}`,
-      [siteId, range.from, range.to, ...f.params],
-    ),
+    db
+      .prepare(`SELECT DISTINCT e.ident_key, ${bucketSql(interval, "e.ts")} FROM events e WHERE e.site_id = ? AND e.ts BETWEEN ? AND ?${f.sql}`)
+      .bind(siteId, range.from, range.to, ...f.params)
+      .raw<[string, number]>(),
   ]);
+  return { firstSeen, activeBuckets: groupRows(active, ([key]) => people.get(key)!, ([, bucket]) => bucket) };
 }
 
 export interface LastTouchRow {

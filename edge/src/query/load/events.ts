@@ -1,7 +1,7 @@
 // Single events as the API shows them: the live debugger's newest events and a person's timeline.
 import type { Range } from "../params";
 import type { TouchFilter } from "../journeys";
-import { all, EVENT_CHANNEL, filterClause, PERSON_JOIN } from "./sql";
+import { all, EVENT_CHANNEL, filterClause } from "./sql";
 
 export interface ApiEvent {
   messageId: string;
@@ -39,7 +39,7 @@ export async function recentEvents(db: D1Database, siteId: string, range: Range,
   const f = filterClause("e", filter);
   const rows = await all<EventRow>(
     db,
-    `SELECT ${EVENT_COLUMNS}, e.channel FROM events e ${PERSON_JOIN("e")}
+    `SELECT ${EVENT_COLUMNS}, e.channel FROM events e JOIN identities i ON i.site_id = e.site_id AND i.ident_key = e.ident_key
      WHERE e.site_id = ? AND e.ts BETWEEN ? AND ?${f.sql} ORDER BY e.ts DESC, e.id DESC LIMIT ?`,
     [siteId, range.from, range.to, ...f.params, limit],
   );

@@ -1,5 +1,5 @@
 // SQL pieces every loader shares: the read API's row filters (events and sessions name the
-// filtered columns alike, so one clause serves both), the person of a row, and row grouping.
+// filtered columns alike, so one clause serves both), row grouping, and the person of an identity.
 import type { TouchFilter } from "../journeys";
 
 export interface Clause {
@@ -35,9 +35,6 @@ export function groupRows<R, T>(rows: R[], key: (r: R) => string, map: (r: R) =>
 }
 
 export const byPerson = <R extends { personId: string }, T>(rows: R[], map: (r: R) => T) => groupRows(rows, (r) => r.personId, map);
-
-/** The person of an event or session: identities joined on (site, ident key), always current. */
-export const PERSON_JOIN = (alias: string) => `JOIN identities i ON i.site_id = ${alias}.site_id AND i.ident_key = ${alias}.ident_key`;
 
 /**
  * The channel an event (alias e, its session s) happened in: its own when the sender named one,
