@@ -13,18 +13,19 @@ export function archiveKey(siteId: string, receivedAt: number, id: string): stri
 /** Splits a batch into queue payloads under the size cap; every payload names the same archive object. */
 export function toPayloads(siteId: string, key: string, events: EnrichedEvent[], filtered: FilteredEvent[]): QueuePayload[] {
   const out: QueuePayload[] = [];
-  let cur: QueuePayload = { siteId, archiveKey: key, events: [], filtered };
+  let cur: QueuePayload = { siteId, archiveKey: key, part: 0, parts: 0, events: [], filtered };
   let size = JSON.stringify(filtered).length + 200;
   for (const e of events) {
     const n = JSON.stringify(e).length + 1;
     if (cur.events.length > 0 && size + n > MAX_QUEUE_MESSAGE_BYTES) {
       out.push(cur);
-      cur = { siteId, archiveKey: key, events: [], filtered: [] };
+      cur = { siteId, archiveKey: key, part: out.length, parts: 0, events: [], filtered: [] };
       size = 200;
     }
     cur.events.push(e);
     size += n;
   }
   out.push(cur);
+  for (const p of out) p.parts = out.length;
   return out;
 }

@@ -54,6 +54,11 @@ export async function handOffMany(env: Pick<Bindings, "ARCHIVE" | "QUEUE">, site
   const key = archiveKey(siteId, receivedAt, crypto.randomUUID());
   const payloads = toPayloads(siteId, key, events, filtered);
   const lines = payloads.map((p) => JSON.stringify(p));
-  await env.ARCHIVE.put(key, lines.join("\n") + "\n", { httpMetadata: { contentType: "application/x-ndjson" } });
+  // The part count travels as metadata so the replay sweep can tell a fully stored object from a
+  // partly stored one without reading it.
+  await env.ARCHIVE.put(key, lines.join("\n") + "\n", {
+    httpMetadata: { contentType: "application/x-ndjson" },
+    customMetadata: { parts: String(payloads.length) },
+  });
   await enqueue(env.QUEUE, payloads, lines);
 }

@@ -2,7 +2,7 @@
 // A failure retries the whole queue batch; storage is idempotent (messageId), so a retry never
 // doubles anything. What keeps failing goes to the dead-letter queue.
 import type { Bindings } from "../env";
-import type { QueuePayload } from "./payload";
+import { partKey, type QueuePayload } from "./payload";
 import { storeEvents, type StoreResult } from "./store";
 import { siteById } from "../auth/sites";
 
@@ -16,7 +16,7 @@ export async function storePayloads(env: Pick<Bindings, "DB">, payloads: QueuePa
     const site = await siteById(env.DB, siteId, now);
     const gapMs = (site?.settings.sessionGapMinutes ?? DEFAULT_GAP_MIN) * 60_000;
     const r = await storeEvents(env.DB, siteId, group.flatMap((p) => p.events), group.flatMap((p) => p.filtered),
-      [...new Set(group.map((p) => p.archiveKey))], { gapMs, now });
+      group.map((p) => partKey(p.archiveKey, p.part)), { gapMs, now });
     total.stored += r.stored;
     total.duplicates += r.duplicates;
   }

@@ -41,10 +41,16 @@ export interface FilteredEvent {
   receivedAt: number;
 }
 
+/** What the consumer records in ingested_batches for a stored payload. */
+export const partKey = (archiveKey: string, part: number) => `${archiveKey}#${part}`;
+
 export interface QueuePayload {
   siteId: string;
-  /** The R2 object holding this batch's raw messages; stored in ingested_batches once in D1. */
+  /** The R2 object holding this batch's raw messages. */
   archiveKey: string;
+  /** This payload's line in that object, of `parts`: `<archiveKey>#<part>` is recorded once stored. */
+  part: number;
+  parts: number;
   events: EnrichedEvent[];
   filtered: FilteredEvent[];
 }

@@ -2,9 +2,10 @@
 // queue lost it, the process was killed) is re-enqueued. Storage dedupes by messageId, so a batch
 // replayed while its original is still in flight is stored once all the same.
 import type { Bindings } from "../env";
-import type { QueuePayload } from "./payload";
+import { partKey, type QueuePayload } from "./payload";
 import { enqueue } from "./enqueue";
 
+/** Archive objects looked at, and queue payloads (parts) sent again. */
 export interface ReplayResult { scanned: number; replayed: number }
 
 /** Hour prefixes (raw/<site>/YYYY-MM-DD/HH/) from `since` to `until`. */
@@ -17,7 +18,21 @@ export function hourPrefixes(siteId: string, since: number, until: number): stri
   return out;
 }
 
-/** Replays batches archived in [since, until − minAge] that were never stored. */
+/** The recorded parts among `expected`, read in chunks that keep each bound JSON small. */
+async function recordedParts(db: D1Database, expected: string[]): Promise<Set<string>> {
+  const done = new Set<string>();
+  for (let i = 0; i < expected.length; i += 2000) {
+    const { results } = await db.prepare("SELECT key FROM ingested_batches WHERE key IN (SELECT value FROM json_each(?))")
+      .bind(JSON.stringify(expected.slice(i, i + 2000))).all<{ key: string }>();
+    for (const r of results) done.add(r.key);
+  }
+  return done;
+}
+
+/**
+ * Replays the parts of batches archived in [since, until − minAge] that were never stored. Parts
+ * are tracked one by one: a queue can lose some messages of a flush and deliver the others.
+ */
 export async function replayMissing(env: Pick<Bindings, "DB" | "ARCHIVE" | "QUEUE">, siteIds: string[], since: number,
   now: number, minAgeMs = 60_000): Promise<ReplayResult> {
   const result: ReplayResult = { scanned: 0, replayed: 0 };
@@ -25,20 +40,22 @@ export async function replayMissing(env: Pick<Bindings, "DB" | "ARCHIVE" | "QUEU
     for (const prefix of hourPrefixes(siteId, since, now)) {
       let cursor: string | undefined;
       do {
-        const list = await env.ARCHIVE.list({ prefix, cursor, limit: 1000 });
+        const list = await env.ARCHIVE.list({ prefix, cursor, limit: 1000, include: ["customMetadata"] });
         cursor = list.truncated ? list.cursor : undefined;
-        const keys = list.objects.map((o) => o.key).filter((k) => Number(k.split("/").pop()!.split("-")[0]) <= now - minAgeMs);
-        result.scanned += keys.length;
-        if (!keys.length) continue;
-        const { results } = await env.DB.prepare("SELECT key FROM ingested_batches WHERE key IN (SELECT value FROM json_each(?))")
-          .bind(JSON.stringify(keys)).all<{ key: string }>();
-        const done = new Set(results.map((r) => r.key));
-        for (const key of keys.filter((k) => !done.has(k))) {
-          const obj = await env.ARCHIVE.get(key);
+        const objects = list.objects
+          .filter((o) => Number(o.key.split("/").pop()!.split("-")[0]) <= now - minAgeMs)
+          .map((o) => ({ key: o.key, parts: Number(o.customMetadata?.parts ?? 1) }));
+        result.scanned += objects.length;
+        const expected = objects.flatMap((o) => Array.from({ length: o.parts }, (_, i) => partKey(o.key, i)));
+        const done = await recordedParts(env.DB, expected);
+        for (const o of objects) {
+          if (Array.from({ length: o.parts }, (_, i) => partKey(o.key, i)).every((k) => done.has(k))) continue;
+          const obj = await env.ARCHIVE.get(o.key);
           if (!obj) continue;
-          const payloads = (await obj.text()).split("\n").filter(Boolean).map((l) => JSON.parse(l) as QueuePayload);
-          await enqueue(env.QUEUE, payloads);
-          result.replayed++;
+          const missing = (await obj.text()).split("\n").filter(Boolean).map((l) => JSON.parse(l) as QueuePayload)
+            .filter((p) => !done.has(partKey(o.key, p.part)));
+          await enqueue(env.QUEUE, missing);
+          result.replayed += missing.length;
         }
       } while (cursor);
     }

@@ -29,7 +29,7 @@ function chunks<T>(xs: T[], n: number): T[][] {
 const json = (v: unknown) => JSON.stringify(v);
 
 export async function storeEvents(db: D1Database, siteId: string, incoming: EnrichedEvent[], filtered: FilteredEvent[],
-  archiveKeys: string[], opts: StoreOptions): Promise<StoreResult> {
+  storedParts: string[], opts: StoreOptions): Promise<StoreResult> {
   const newId = opts.newId ?? defaultId;
 
   // 1. Dedupe: within the batch (first copy wins), then against what is already stored.
@@ -133,10 +133,10 @@ export async function storeEvents(db: D1Database, siteId: string, incoming: Enri
        SELECT ?1, value->>'messageId', value->>'reason', value->>'userAgent', value->>'ts', value->>'receivedAt' FROM json_each(?2) WHERE true
        ON CONFLICT (site_id, message_id) DO NOTHING`).bind(siteId, json(filtered)));
   }
-  if (archiveKeys.length) {
+  if (storedParts.length) {
     statements.push(db.prepare(
       "INSERT INTO ingested_batches (key, stored_at) SELECT value, ?1 FROM json_each(?2) WHERE true ON CONFLICT (key) DO NOTHING")
-      .bind(opts.now, json(archiveKeys)));
+      .bind(opts.now, json(storedParts)));
   }
   if (statements.length) await db.batch(statements);
   return { stored: events.length, duplicates: incoming.length - events.length };
