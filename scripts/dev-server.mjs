@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const WRANGLER = path.join(ROOT, "node_modules", ".bin", "wrangler");
+const CRON = "*/5 * * * *"; // wrangler.toml [triggers]
 
 /** The local defaults of API.md — never used by a deployed worker. */
 export const DEMO = {
@@ -70,12 +71,16 @@ export async function seedDemoSite(url, adminToken = DEMO.adminToken) {
 }
 
 /**
- * @param {{ port?: number, persistDir?: string, logLevel?: string, inherit?: boolean, vars?: Record<string,string> }} opts
+ * @param {{ port?: number, persistDir?: string, logLevel?: string, inherit?: boolean, vars?: Record<string,string>, cron?: boolean }} opts
  * @returns {Promise<{ url: string, stop: () => Promise<void>, child: import("node:child_process").ChildProcess }>}
  */
-export async function startServer({ port = 8787, persistDir = path.join(ROOT, ".wrangler", "state"), logLevel = "warn", inherit = false, vars = {} } = {}) {
+export async function startServer({ port = 8787, persistDir = path.join(ROOT, ".wrangler", "state"), logLevel = "warn", inherit = false, vars = {}, cron = true } = {}) {
   if (!existsSync(path.join(ROOT, "edge", "public", "s.js"))) {
     console.warn("edge/public/s.js is missing: run `npm run build` first (npm start and npm test do)");
+  }
+  // A server left on the port would answer /health for us and hide a failed start.
+  if (await fetch(`http://127.0.0.1:${port}/health`).then(() => true, () => false)) {
+    throw new Error(`port ${port} is already in use (PORT overrides it)`);
   }
   applyMigrations(persistDir);
   const allVars = { PARCOURS_ADMIN_TOKEN: DEMO.adminToken, ...vars };
@@ -93,7 +98,14 @@ export async function startServer({ port = 8787, persistDir = path.join(ROOT, ".
     throw new Error(`${e.message}\n${log}`);
   }
   await seedDemoSite(url, allVars.PARCOURS_ADMIN_TOKEN);
+  // wrangler dev never fires crons by itself: tick the scheduled handler as Cloudflare would, so
+  // the replay sweep and retention run locally too.
+  const tick = () => fetch(`${url}/__scheduled?cron=${encodeURIComponent(CRON)}`).catch(() => {});
+  const timer = cron ? setInterval(tick, 5 * 60_000) : undefined;
+  timer?.unref();
+  if (cron) await tick();
   const stop = async (signal = "SIGTERM") => {
+    clearInterval(timer);
     if (child.exitCode !== null) return;
     const exited = new Promise((r) => child.once("exit", r));
     try { process.kill(-child.pid, signal); } catch { /* already gone */ }
