@@ -142,5 +142,16 @@ describe("journeys, attribution and paths on the eeghor/mta fixture", () => {
     const after = await waitFor(() => get().then((r) => r.json<any>()), (o) => o.events === before.events + 1);
     expect(after).toMatchObject({ events: before.events + 1, conversions: before.conversions + 1 });
   });
+
+  it("answers a dashboard page's questions asked at once, just after a write", async () => {
+    await sendBatch(site, [{ type: "page", userId: "e0-2", messageId: "page-view", timestamp: iso(base + 4 * DAY), context: { channel: "direct" } }]);
+    // The debugger lists the newest event first: once it shows this one, it is stored.
+    await waitFor(() => read(site, "/events?limit=1"), (b) => b.events[0]?.messageId === "page-view");
+    const page = ["/overview", "/attribution", "/paths?to=purchase", "/transitions", "/journeys/stats"];
+    const answers = await Promise.all(page.map((path) => SELF.fetch(`${BASE}/api/sites/${site.id}${path}`, { headers: { authorization: `Bearer ${site.readToken}` } })));
+    expect(answers.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+    const bodies = await Promise.all(answers.map((r) => r.json<any>()));
+    expect(bodies[1].conversions).toBe(bodies[0].conversions);
+  });
 });
 

@@ -53,7 +53,7 @@ interface JourneyInputs {
   conversions: Map<string, Conversion[]>;
 }
 
-const inputLoads = new Map<string, Promise<JourneyInputs>>();
+const inputLoads = new Map<string, JourneyInputs>();
 
 async function loadInputs(db: D1Database, siteId: string, conversion: string, range: Range, version: string | undefined): Promise<JourneyInputs> {
   const people = await personOfKeys(db, siteId, version);

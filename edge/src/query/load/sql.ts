@@ -43,25 +43,25 @@ export const byPerson = <R extends { personId: string }, T>(rows: R[], map: (r: 
 export const EVENT_CHANNEL = "CASE WHEN e.channel_explicit = 1 THEN e.channel ELSE s.channel END";
 
 /**
- * One load per key while the data version holds, shared by concurrent requests too: a dashboard
- * page asks several questions at once of the same rows, and D1 answers one query at a time.
+ * One load per key while the data version holds, so that the questions a dashboard asks of the
+ * same rows (attribution, paths, transitions, stats) read them once. Only settled values are
+ * shared: workerd does not let a request wait on I/O another request started (the waiter hangs
+ * once the starter is done; seen in bench/read.mjs), so requests that miss together each load.
  * Without a version (nothing to tell a change by) every call loads.
  */
-export function sharedLoad<T>(cache: Map<string, Promise<T>>, key: string, version: string | undefined, load: () => Promise<T>): Promise<T> {
+export async function sharedLoad<T>(cache: Map<string, T>, key: string, version: string | undefined, load: () => Promise<T>): Promise<T> {
   if (version === undefined) return load();
   const id = `${key}|${version}`;
-  let value = cache.get(id);
-  if (!value) {
-    value = load();
-    value.catch(() => cache.delete(id));
-    cache.set(id, value);
-    // Two entries: the current version and the one being replaced.
-    if (cache.size > 2) cache.delete(cache.keys().next().value!);
-  }
+  const hit = cache.get(id);
+  if (hit !== undefined) return hit;
+  const value = await load();
+  cache.set(id, value);
+  // Two entries: the current version and the one it replaces.
+  if (cache.size > 2) cache.delete(cache.keys().next().value!);
   return value;
 }
 
-const peopleLoads = new Map<string, Promise<Map<string, string>>>();
+const peopleLoads = new Map<string, Map<string, string>>();
 
 /** Identity key -> person, for all of the site: one index-only read. */
 export function personOfKeys(db: D1Database, siteId: string, version?: string): Promise<Map<string, string>> {
