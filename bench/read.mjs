@@ -84,7 +84,7 @@ export async function run({ url, site = "demo", token = "demo-read-token", secre
     const c = cold.get(endpoint).sort((a, b) => a - b);
     rows.push({ endpoint, status, coldP50: pct(c, 0.5), coldMax: c[c.length - 1], p50: pct(times, 0.5), p95: pct(times, 0.95) });
   }
-  // A dashboard page asks its questions at once; after a write, they share one load of the rows.
+  // A dashboard page asks its questions at once, and D1 answers them one query at a time.
   const pageTimes = [];
   for (let round = 0; round < coldRounds; round++) {
     await storeOnePing(url, site, headers, secretKey);
