@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { startServer, ROOT } from "../scripts/dev-server.mjs";
 import * as ingest from "./ingest.mjs";
+import * as readSizes from "./read-sizes.mjs";
 
 const only = process.argv.slice(2);
 const want = (name) => only.length === 0 || only.includes(name);
@@ -18,11 +19,20 @@ if (sizes && want("sizes")) await sizes.run();
 const dash = await optional("dashboard-size.mjs");
 if (dash && want("sizes")) await dash.run();
 
-const server = await startServer({ port: Number(process.env.BENCH_PORT ?? 8788), persistDir: mkdtempSync(path.join(tmpdir(), "parcours-bench-")) });
-try {
-  if (want("ingest")) ingest.print(await ingest.run({ url: server.url }));
-  const read = await optional("read.mjs");
-  if (read && want("read")) await read.run({ url: server.url });
-} finally {
-  await server.stop();
+const port = Number(process.env.BENCH_PORT ?? 8788);
+// Each part gets its own fresh local state: the ingest load must not skew the read data set.
+async function withServer(fn) {
+  const server = await startServer({ port, persistDir: mkdtempSync(path.join(tmpdir(), "parcours-bench-")) });
+  try {
+    return await fn(server.url);
+  } finally {
+    await server.stop();
+  }
+}
+
+if (want("ingest")) await withServer(async (url) => ingest.print(await ingest.run({ url })));
+if (want("read")) {
+  // BENCH_SIZES=20000,100000 for a quicker run; the default is the 100k / 1M pair.
+  const sizes = process.env.BENCH_SIZES ? process.env.BENCH_SIZES.split(",").map(Number) : undefined;
+  await withServer((url) => readSizes.run({ url, sizes }));
 }
