@@ -194,9 +194,14 @@ async function emailEvent(c: Ctx, event: string, extra: Record<string, unknown>)
     properties: { campaign, ...extra },
     context: { channel: "email", campaign: { source: "email", medium: "email", name: campaign } },
   };
+  const result = await ingest(c, [msg], { site, trusted: false }, {});
   // Over the rate limit the open or click is not recorded, but the reader still gets the pixel or
-  // the redirect: a person clicking a link must never see a 429.
-  await ingest(c, [msg], { site, trusted: false }, {});
+  // the redirect: a person clicking a link must never see a 429. A malformed link is the sender's
+  // bug, and gets a clear 400 naming the parameter.
+  if (!("limited" in result) && result.rejected.length) {
+    const e = result.rejected[0].error;
+    return { error: fail(c, 400, e.code, e.message, e.field === "userId" ? "u" : e.field) };
+  }
   return { site };
 }
 
