@@ -146,3 +146,29 @@ export const salts = sqliteTable("salts", {
   day: text("day").primaryKey(),
   salt: text("salt").notNull(),
 });
+
+/** Media spend per day, channel and campaign ("" when the spend is not tied to a campaign). */
+export const spend = sqliteTable("spend", {
+  siteId: text("site_id").notNull(),
+  day: text("day").notNull(),
+  channel: text("channel").notNull(),
+  campaign: text("campaign").notNull(),
+  amount: real("amount").notNull(),
+}, (t) => [primaryKey({ columns: [t.siteId, t.day, t.channel, t.campaign] })]);
+
+/** What one touchpoint costs on an operational channel (a call, a chat, a store visit, an e-mail send). */
+export const unitCosts = sqliteTable("unit_costs", {
+  siteId: text("site_id").notNull(),
+  channel: text("channel").notNull(),
+  cost: real("cost").notNull(),
+}, (t) => [primaryKey({ columns: [t.siteId, t.channel] })]);
+
+/** Churn-risk scores, refreshed by the cron; factors explain each score (JSON). */
+export const churnScores = sqliteTable("churn_scores", {
+  siteId: text("site_id").notNull(),
+  personId: text("person_id").notNull(),
+  score: real("score").notNull(),
+  factors: text("factors").notNull(),
+  stage: text("stage"),
+  computedAt: integer("computed_at").notNull(),
+}, (t) => [primaryKey({ columns: [t.siteId, t.personId] }), index("churn_scores_rank").on(t.siteId, t.score)]);
