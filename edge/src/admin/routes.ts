@@ -8,9 +8,11 @@ import { requireAdmin } from "../auth/middleware";
 import { replayMissing } from "../pipeline/replay";
 import { DEFAULT_SETTINGS, parseSiteInput } from "./site-input";
 import { deletePerson, exportPerson } from "./person";
+import { costRoutes } from "./costs";
 
 export const adminRoutes = new Hono<AppEnv>();
 adminRoutes.use("*", requireAdmin());
+adminRoutes.route("/", costRoutes);
 
 const publicSite = (s: Site) => ({ id: s.id, name: s.name, writeKey: s.writeKey, createdAt: s.createdAt, ...s.settings });
 

@@ -1,0 +1,48 @@
+// Churn risk learned from the site's own history, naive-Bayes style so every score explains
+// itself: each feature (a channel touched, a low feedback score, a service event, quiet weeks)
+// carries the log of its smoothed churn lift, and a person's score is the base rate moved by the
+// weights of the features they show. Pure.
+
+export interface PersonHistory {
+  personId: string;
+  /** Did the person churn (a churn event) — for training; people who did are not scored. */
+  churned: boolean;
+  /** Features seen in the window before churn (churned) or before now (the others). */
+  features: string[];
+  stage: string | null;
+}
+
+export interface Factor { feature: string; weight: number }
+export interface Model { baseRate: number; weights: Map<string, number>; trainedOn: number }
+
+const logit = (p: number) => Math.log(p / (1 - p));
+const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+
+/** Weights with Laplace smoothing; features seen by fewer than `minSupport` people are ignored. */
+export function trainChurnModel(history: PersonHistory[], minSupport = 3): Model {
+  const n = history.length;
+  const churned = history.filter((h) => h.churned).length;
+  const baseRate = (churned + 1) / (n + 2);
+  const withF = new Map<string, [all: number, churned: number]>();
+  for (const h of history) for (const f of new Set(h.features)) {
+    const c = withF.get(f) ?? [0, 0];
+    c[0]++;
+    if (h.churned) c[1]++;
+    withF.set(f, c);
+  }
+  const weights = new Map<string, number>();
+  for (const [f, [all, ch]] of withF) {
+    if (all < minSupport) continue;
+    const rateWithF = (ch + baseRate * 2) / (all + 2);
+    weights.set(f, Math.log(rateWithF / baseRate));
+  }
+  return { baseRate, weights, trainedOn: n };
+}
+
+export function scorePerson(model: Model, features: string[]): { score: number; factors: Factor[] } {
+  const factors = [...new Set(features)].filter((f) => model.weights.has(f))
+    .map((feature) => ({ feature, weight: model.weights.get(feature)! }))
+    .sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight));
+  const x = logit(model.baseRate) + factors.reduce((s, f) => s + f.weight, 0);
+  return { score: sigmoid(x), factors };
+}
