@@ -12,6 +12,7 @@ const run = (cmd, args) => {
 const filter = process.argv.slice(2);
 const steps = [
   () => run("npm", ["run", "build"]),
+  () => run("npx", ["tsc", "-p", "edge/tsconfig.json"]),
   () => run("npx", ["vitest", "run", "--config", "vitest.workers.config.ts", ...filter]),
   () => run("npx", ["vitest", "run", "--config", "vitest.node.config.ts", ...filter]),
 ];

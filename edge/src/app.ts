@@ -7,6 +7,7 @@ import { adminRoutes } from "./admin/routes";
 import { authRoutes } from "./auth/routes";
 import { requireSiteRead } from "./auth/middleware";
 import { queryRoutes } from "./query/routes";
+import { marketingRoutes } from "./query/marketing/routes";
 import { assetRoutes } from "./assets";
 
 export const app = new Hono<AppEnv>();
@@ -17,6 +18,7 @@ app.route("/api", authRoutes);
 app.route("/api/admin", adminRoutes);
 app.use("/api/sites/:site/*", requireSiteRead());
 app.route("/api/sites/:site", queryRoutes);
+app.route("/api/sites/:site", marketingRoutes);
 app.all("/api/*", (c) => c.json({ error: apiError("not_found", `no route ${c.req.method} ${c.req.path}`) }, 404));
 app.all("/v1/*", (c) => c.json({ error: apiError("not_found", `no route ${c.req.method} ${c.req.path}`) }, 404));
 app.route("/", assetRoutes);

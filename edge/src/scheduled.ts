@@ -2,6 +2,7 @@
 import type { Bindings } from "./env";
 import { allSites } from "./auth/sites";
 import { replayMissing } from "./pipeline/replay";
+import { refreshChurnScores } from "./jobs/churn-scores";
 
 const DAY = 86_400_000;
 
@@ -30,5 +31,8 @@ export async function runScheduled(env: Bindings, now: number) {
       if (old.length) await env.ARCHIVE.delete(old);
     } while (cursor);
   }
-  return { replay, expired };
+  // Churn-risk scores are learned again from each site's history.
+  let scored = 0;
+  for (const s of sites) scored += await refreshChurnScores(env.DB, s, now);
+  return { replay, expired, scored };
 }

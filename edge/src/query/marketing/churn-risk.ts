@@ -46,3 +46,23 @@ export function scorePerson(model: Model, features: string[]): { score: number; 
   const x = logit(model.baseRate) + factors.reduce((s, f) => s + f.weight, 0);
   return { score: sigmoid(x), factors };
 }
+
+const DAY = 86_400_000;
+export const CHURN_WINDOW_MS = 30 * DAY;
+const QUIET_MS = 14 * DAY;
+
+/**
+ * What a person showed in the window before `end` (their churn, or now): the channels they were
+ * reached on, the events they did, a low feedback score, and whether they went quiet.
+ */
+export function churnFeatures(touches: { ts: number; channel: string }[], events: { ts: number; name: string }[],
+  lowFeedback: number[], end: number, exclude: Set<string>): string[] {
+  const from = end - CHURN_WINDOW_MS;
+  const inWindow = (ts: number) => ts >= from && ts < end;
+  const features = new Set<string>();
+  for (const t of touches) if (inWindow(t.ts)) features.add(`channel:${t.channel}`);
+  for (const e of events) if (inWindow(e.ts) && !exclude.has(e.name)) features.add(`event:${e.name}`);
+  if (lowFeedback.some(inWindow)) features.add("feedback:low");
+  if (!touches.some((t) => t.ts >= end - QUIET_MS && t.ts < end)) features.add("quiet:14d");
+  return [...features];
+}

@@ -1,0 +1,72 @@
+// What the marketing answers read: spend and unit costs, feedback events, stages and the people
+// behind them. Read only.
+import type { Range } from "../params";
+import type { GroupBy } from "../attribution/attribute";
+import { NONE } from "../attribution/attribute";
+import { EVENT_CHANNEL, groupRows } from "../load/sql";
+import { isPlainObject } from "../../ingest/validate";
+import { FEEDBACK_KINDS, type FeedbackKind } from "./feedback";
+
+const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/** Media spend in the range per channel or campaign (a campaign-less row counts as "(none)"). */
+export async function mediaSpend(db: D1Database, siteId: string, range: Range, groupBy: GroupBy): Promise<Record<string, number>> {
+  // Spend is recorded by channel and campaign; a source breakdown falls back to the channel.
+  const col = groupBy === "campaign" ? "campaign" : "channel";
+  const rows = await db.prepare(`SELECT ${col} AS g, SUM(amount) AS amount FROM spend WHERE site_id = ? AND day BETWEEN ? AND ? GROUP BY ${col}`)
+    .bind(siteId, dayOf(range.from), dayOf(range.to)).raw<[string, number]>();
+  return Object.fromEntries(rows.map(([g, amount]) => [g === "" ? NONE : g, amount]));
+}
+
+export async function unitCosts(db: D1Database, siteId: string): Promise<Record<string, number>> {
+  const rows = await db.prepare("SELECT channel, cost FROM unit_costs WHERE site_id = ?").bind(siteId).raw<[string, number]>();
+  return Object.fromEntries(rows);
+}
+
+export interface FeedbackEvent { personId: string; ts: number; kind: FeedbackKind; score: number; comment: string | null; channel: string }
+
+/** `feedback` events with a known kind and a numeric score, in time order. */
+export async function feedbackEvents(db: D1Database, siteId: string, range: Range, people: Map<string, string>): Promise<FeedbackEvent[]> {
+  const rows = await db.prepare(
+    `SELECT e.ident_key, e.ts, e.properties, ${EVENT_CHANNEL} FROM events e JOIN sessions s ON s.id = e.session_id
+     WHERE e.site_id = ? AND e.event = 'feedback' AND e.ts BETWEEN ? AND ? ORDER BY e.ts`)
+    .bind(siteId, range.from, range.to).raw<[string, number, string | null, string]>();
+  const out: FeedbackEvent[] = [];
+  for (const [key, ts, props, channel] of rows) {
+    const p = props ? JSON.parse(props) : null;
+    if (!isPlainObject(p) || !FEEDBACK_KINDS.includes(p.kind as FeedbackKind)) continue;
+    const score = typeof p.score === "number" ? p.score : Number(p.score);
+    if (!Number.isFinite(score)) continue;
+    out.push({ personId: people.get(key)!, ts, kind: p.kind as FeedbackKind, score, comment: typeof p.comment === "string" ? p.comment : null, channel });
+  }
+  return out;
+}
+
+/** Every stage-mapped event per person, in time order: a person's stage at any time is the latest before it. */
+export async function stageEvents(db: D1Database, siteId: string, range: Range, people: Map<string, string>): Promise<Map<string, { ts: number; stage: string }[]>> {
+  const rows = await db.prepare("SELECT ident_key, ts, stage FROM events WHERE site_id = ? AND ts BETWEEN ? AND ? AND stage IS NOT NULL ORDER BY ts")
+    .bind(siteId, range.from, range.to).raw<[string, number, string]>();
+  return groupRows(rows, ([key]) => people.get(key)!, ([, ts, stage]) => ({ ts, stage }));
+}
+
+/** The latest entry at or before `ts` in a time-ordered list. */
+export function latestBefore<T extends { ts: number }>(list: T[] | undefined, ts: number): T | undefined {
+  let found: T | undefined;
+  for (const x of list ?? []) {
+    if (x.ts > ts) break;
+    found = x;
+  }
+  return found;
+}
+
+/** First time each person did one of `names`. */
+export async function firstOf(db: D1Database, siteId: string, names: string[], people: Map<string, string>): Promise<Map<string, number>> {
+  const rows = await db.prepare("SELECT ident_key, MIN(ts) FROM events WHERE site_id = ? AND event IN (SELECT value FROM json_each(?)) GROUP BY ident_key")
+    .bind(siteId, JSON.stringify(names)).raw<[string, number]>();
+  const out = new Map<string, number>();
+  for (const [key, ts] of rows) {
+    const p = people.get(key)!;
+    if (!out.has(p) || ts < out.get(p)!) out.set(p, ts);
+  }
+  return out;
+}
