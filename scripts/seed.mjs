@@ -112,11 +112,23 @@ function personMessages(rand, index, { now, days, seed }) {
         push({ type: "track", event: "purchase", ...ids, ...(identified ? { userId } : {}), ts: at + 2000, context: context("/checkout"), properties: { revenue: Math.round(20 + rand() * 480) } });
       }
     }
-    if (identified && rand() < 0.05) push({ type: "track", event: "feedback", userId, ts: t + 20 * MIN, context: { channel: "email" }, properties: { kind: rand() < 0.5 ? "nps" : "csat", score: Math.floor(rand() * 11) } });
+    if (identified && rand() < 0.05) push({ type: "track", event: "feedback", userId, ts: t + 20 * MIN, context: { channel: pick([[3, "email"], [1, "phone"], [1, "store"]]) }, properties: feedback(rand) });
     if (identified && rand() < 0.02) push({ type: "track", event: "unsubscribe", userId, ts: t + 30 * MIN, context: { channel: "email" }, properties: {} });
     t += Math.floor((0.5 + rand() * 6) * DAY);
   }
   return msgs;
+}
+
+const COMMENTS = ["Quick delivery, thanks", "The call centre kept me waiting", "Great advice in store", "Checkout was confusing", "Would buy again"];
+
+/** A survey answer on each kind's own scale (NPS 0-10, CSAT 1-5, CES 1-7), sometimes with a comment. */
+function feedback(rand) {
+  const r = rand();
+  const kind = r < 0.5 ? "nps" : r < 0.8 ? "csat" : "ces";
+  const [lo, hi] = { nps: [0, 10], csat: [1, 5], ces: [1, 7] }[kind];
+  // Skewed towards the top, as real answers are.
+  const score = Math.round(lo + (hi - lo) * Math.sqrt(rand()));
+  return { kind, score, ...(rand() < 0.3 ? { comment: COMMENTS[Math.floor(rand() * COMMENTS.length)] } : {}) };
 }
 
 /** Every person's messages, person by person, deterministic for a seed and a `now`. */

@@ -21,6 +21,8 @@ const seed = path.join(ROOT, "scripts", "seed.mjs");
 if (!events && existsSync(seed) && !process.argv.includes("--no-seed")) {
   console.log("Seeding demo journeys (first start)...");
   spawnSync(process.execPath, [seed, "--people", process.env.SEED_PEOPLE ?? "300", "--url", url], { cwd: ROOT, stdio: "inherit" });
+  const { seedMarketing } = await import("./seed-marketing.mjs");
+  console.log("Demo costs:", await seedMarketing({ url, adminToken: DEMO.adminToken }));
 }
 
 console.log(`

@@ -49,11 +49,11 @@ export async function stageEvents(db: D1Database, siteId: string, range: Range, 
   return groupRows(rows, ([key]) => people.get(key)!, ([, ts, stage]) => ({ ts, stage }));
 }
 
-/** The latest entry at or before `ts` in a time-ordered list. */
+/** The latest entry strictly before `ts` in a time-ordered list (the moment itself is not its own past). */
 export function latestBefore<T extends { ts: number }>(list: T[] | undefined, ts: number): T | undefined {
   let found: T | undefined;
   for (const x of list ?? []) {
-    if (x.ts > ts) break;
+    if (x.ts >= ts) break;
     found = x;
   }
   return found;
