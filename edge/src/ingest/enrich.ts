@@ -117,7 +117,8 @@ export function enrich(m: ValidMessage & { messageId: string }, facts: RequestFa
       medium: ch.medium,
       campaign: ch.campaign,
       campaignKey: hasCampaign ? [ch.source, ch.medium, ch.campaign].join("|") : null,
-      stage: name ? settings.stages[name] ?? null : null,
+      // Own keys only: an event named "__proto__" or "constructor" must not read Object.prototype.
+      stage: name && Object.hasOwn(settings.stages, name) ? settings.stages[name] : null,
       isConversion: name !== null && settings.conversions.includes(name),
       revenue,
       path,
