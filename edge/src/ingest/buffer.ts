@@ -13,6 +13,31 @@ import { archiveKey, toPayloads } from "./archive";
 
 const FLUSH_DELAY_MS = 200;
 const MAX_ROWS_PER_FLUSH = 500;
+// A Durable Object's SQLite refuses a value over 2 MB (SQLITE_TOOBIG), and a 500 KB request of
+// small messages enriches to several MB. So one request's messages take as many rows as they
+// need, each at most this many UTF-16 units (at most 3 UTF-8 bytes each: 1.5 MB).
+const MAX_ROW_CHARS = 512 * 1024;
+
+/** One request's messages as pending-row bodies `{"events":[...],"filtered":[...]}`, each under the cap. */
+export function pendingBodies(events: EnrichedEvent[], filtered: FilteredEvent[], maxChars = MAX_ROW_CHARS): string[] {
+  const bodies: string[] = [];
+  let cur = { events: [] as string[], filtered: [] as string[] };
+  let size = 0;
+  const close = () => {
+    bodies.push(`{"events":[${cur.events.join(",")}],"filtered":[${cur.filtered.join(",")}]}`);
+    cur = { events: [], filtered: [] };
+    size = 0;
+  };
+  const add = (kind: "events" | "filtered", json: string) => {
+    if (size > 0 && size + json.length + 1 > maxChars) close();
+    cur[kind].push(json);
+    size += json.length + 1;
+  };
+  for (const e of events) add("events", JSON.stringify(e));
+  for (const f of filtered) add("filtered", JSON.stringify(f));
+  if (size > 0 || bodies.length === 0) close();
+  return bodies;
+}
 
 export class IngestBuffer extends DurableObject<Bindings> {
   private ready = false;
@@ -26,8 +51,9 @@ export class IngestBuffer extends DurableObject<Bindings> {
   /** Stores one request's accepted messages; resolves once they are durable. */
   async append(siteId: string, receivedAt: number, events: EnrichedEvent[], filtered: FilteredEvent[]): Promise<void> {
     this.init();
-    this.ctx.storage.sql.exec("INSERT INTO pending (site_id, received_at, body) VALUES (?, ?, ?)", siteId, receivedAt,
-      JSON.stringify({ events, filtered }));
+    for (const body of pendingBodies(events, filtered)) {
+      this.ctx.storage.sql.exec("INSERT INTO pending (site_id, received_at, body) VALUES (?, ?, ?)", siteId, receivedAt, body);
+    }
     if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + FLUSH_DELAY_MS);
   }
 
