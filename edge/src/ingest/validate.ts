@@ -65,12 +65,17 @@ function depthOf(v: unknown, limit: number): number {
 
 type Read<T> = { value: T } | { error: ApiError };
 
+// A lone UTF-16 surrogate (JSON allows "\ud800") has no UTF-8 form: stored in a column it comes
+// back as U+FFFD, so distinct ids would read back alike. Such ids and names are refused.
+const LONE_SURROGATE = /\p{Cs}/u;
+
 function readId(m: Record<string, unknown>, field: string): Read<string | null> {
   const v = m[field];
   if (v === undefined || v === null || v === "") return { value: null };
   if (typeof v === "number" && Number.isFinite(v)) return { value: String(v) };
   if (typeof v !== "string") return { error: invalidField(field, `${field} must be a string`) };
   if (v.length > MAX_ID) return { error: invalidField(field, `${field} is longer than ${MAX_ID} characters`) };
+  if (LONE_SURROGATE.test(v)) return { error: invalidField(field, `${field} is not valid Unicode (a lone surrogate)`) };
   return { value: v };
 }
 
@@ -89,6 +94,7 @@ function readName(m: Record<string, unknown>, field: string, required: boolean):
   }
   if (typeof v !== "string") return { error: invalidField(field, `${field} must be a string`) };
   if (v.length > MAX_NAME) return { error: invalidField(field, `${field} is longer than ${MAX_NAME} characters`) };
+  if (LONE_SURROGATE.test(v)) return { error: invalidField(field, `${field} is not valid Unicode (a lone surrogate)`) };
   return { value: v };
 }
 
