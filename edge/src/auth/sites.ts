@@ -52,13 +52,16 @@ export function siteByWriteKey(db: D1Database, key: string, now = Date.now()): P
 /** The current secret, or the previous one during its rotation grace period. */
 export async function siteBySecretKey(db: D1Database, key: string, now = Date.now()): Promise<Site | null> {
   const hash = await sha256Hex(key);
-  return cached(`s:${hash}`, async () => {
+  const site = await cached(`s:${hash}`, async () => {
     const row = await db
       .prepare("SELECT * FROM sites WHERE secret_key_hash = ?1 OR (previous_secret_key_hash = ?1 AND previous_secret_valid_until > ?2)")
       .bind(hash, now)
       .first();
     return row ? toSite(row) : null;
   }, now);
+  // A cached hit can outlive the grace period it was loaded in: check the grace again at `now`.
+  if (site && site.secretKeyHash !== hash && !(site.previousSecretKeyHash === hash && (site.previousSecretValidUntil ?? 0) > now)) return null;
+  return site;
 }
 
 export async function allSites(db: D1Database): Promise<Site[]> {
