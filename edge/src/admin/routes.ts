@@ -7,6 +7,7 @@ import { allSites, forgetSites, siteById } from "../auth/sites";
 import { requireAdmin } from "../auth/middleware";
 import { replayMissing } from "../pipeline/replay";
 import { DEFAULT_SETTINGS, parseSiteInput } from "./site-input";
+import { isPlainObject } from "../ingest/validate";
 import { deletePerson, exportPerson } from "./person";
 import { costRoutes } from "./costs";
 
@@ -61,9 +62,16 @@ adminRoutes.patch("/sites/:site", async (c) => {
 adminRoutes.post("/sites/:site/rotate", async (c) => {
   const site = await siteById(c.env.DB, c.req.param("site"), 0);
   if (!site) return c.json({ error: apiError("not_found", "no such site", "site") }, 404);
-  const body = (await c.req.json().catch(() => ({}))) as { key?: string; graceHours?: number };
+  // No body means the defaults; a body that is not an object, or a grace that is not a number,
+  // is refused (a NaN grace would silently end the old key at once).
+  const body = await c.req.json().catch(() => ({}));
+  if (!isPlainObject(body)) return c.json({ error: apiError("invalid_field", "body must be a JSON object", "body") }, 400);
   const which = body.key ?? "secret";
-  const grace = Math.max(0, Math.min(720, Number(body.graceHours ?? 24))) * 3600_000;
+  const graceHours = body.graceHours ?? 24;
+  if (typeof graceHours !== "number" || !Number.isFinite(graceHours)) {
+    return c.json({ error: apiError("invalid_field", "graceHours must be a number of hours", "graceHours") }, 400);
+  }
+  const grace = Math.max(0, Math.min(720, graceHours)) * 3600_000;
   let out: Record<string, string>;
   if (which === "secret") {
     const secretKey = randomToken("ps_");
