@@ -55,8 +55,7 @@ interface JourneyInputs {
 
 const inputLoads = new Map<string, JourneyInputs>();
 
-async function loadInputs(db: D1Database, siteId: string, conversion: string, range: Range, version: string | undefined): Promise<JourneyInputs> {
-  const people = await personOfKeys(db, siteId, version);
+async function loadInputs(db: D1Database, siteId: string, conversion: string, range: Range, people: Map<string, string>): Promise<JourneyInputs> {
   const [touchpoints, conversions] = await Promise.all([
     loadTouchpoints(db, siteId, range, people),
     loadConversions(db, siteId, conversion, range, people),
@@ -68,6 +67,8 @@ async function loadInputs(db: D1Database, siteId: string, conversion: string, ra
 export async function loadJourneys(db: D1Database, siteId: string, q: JourneyQuery): Promise<Journey[]> {
   const wide = { from: q.from - q.lookbackMs, to: q.to };
   const key = JSON.stringify([siteId, q.conversion, wide.from, wide.to]);
-  const { touchpoints, conversions } = await sharedLoad(inputLoads, key, q.version, () => loadInputs(db, siteId, q.conversion, wide, q.version));
+  // Two shared loads one after the other, never one inside the other (each holds the isolate's turn).
+  const people = await personOfKeys(db, siteId, q.version);
+  const { touchpoints, conversions } = await sharedLoad(inputLoads, key, q.version, () => loadInputs(db, siteId, q.conversion, wide, people));
   return buildJourneys(touchpoints, conversions, q);
 }

@@ -42,23 +42,47 @@ export const byPerson = <R extends { personId: string }, T>(rows: R[], map: (r: 
  */
 export const EVENT_CHANNEL = "CASE WHEN e.channel_explicit = 1 THEN e.channel ELSE s.channel END";
 
+// Loads of the whole range run one at a time in an isolate. At a million events one takes some
+// 70 MB while it runs; a dashboard page's five at once took workerd past 1.5 GB and left answers
+// hanging (bench/read.mjs), and a deployed isolate has 128 MB. Waiting also lets the later
+// askers find the first one's rows instead of loading them again.
+// A waiter polls on a timer of its own rather than awaiting a promise another request resolves:
+// workerd cancels a request that waits with nothing of its own pending ("code had hung").
+// A holder that never comes back (its request cancelled) is taken over after HOLD_LIMIT_MS.
+const HOLD_LIMIT_MS = 30_000;
+const POLL_MS = 10;
+let heldSince: number | null = null;
+
+async function oneAtATime<T>(work: () => Promise<T>): Promise<T> {
+  while (heldSince !== null && Date.now() - heldSince < HOLD_LIMIT_MS) await new Promise((wake) => setTimeout(wake, POLL_MS));
+  heldSince = Date.now();
+  try {
+    return await work();
+  } finally {
+    heldSince = null;
+  }
+}
+
 /**
  * One load per key while the data version holds, so that the questions a dashboard asks of the
  * same rows (attribution, paths, transitions, stats) read them once. Only settled values are
- * shared: workerd does not let a request wait on I/O another request started (the waiter hangs
- * once the starter is done; seen in bench/read.mjs), so requests that miss together each load.
- * Without a version (nothing to tell a change by) every call loads.
+ * shared, never a promise: a request cannot wait on another's. Without a version every call loads.
  */
 export async function sharedLoad<T>(cache: Map<string, T>, key: string, version: string | undefined, load: () => Promise<T>): Promise<T> {
-  if (version === undefined) return load();
+  if (version === undefined) return oneAtATime(load);
   const id = `${key}|${version}`;
-  const hit = cache.get(id);
-  if (hit !== undefined) return hit;
-  const value = await load();
-  cache.set(id, value);
-  // Two entries: the current version and the one it replaces.
-  if (cache.size > 2) cache.delete(cache.keys().next().value!);
-  return value;
+  return (
+    cache.get(id) ??
+    oneAtATime(async () => {
+      const hit = cache.get(id);
+      if (hit !== undefined) return hit;
+      const value = await load();
+      cache.set(id, value);
+      // Two entries: the current version and the one it replaces.
+      if (cache.size > 2) cache.delete(cache.keys().next().value!);
+      return value;
+    })
+  );
 }
 
 const peopleLoads = new Map<string, Map<string, string>>();
