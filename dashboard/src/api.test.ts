@@ -70,10 +70,15 @@ describe("read API client", () => {
       "/api/sites/demo/churn": [200, { event: "unsubscribe", churned: 4, touchpoints: [
         { channel: "email", churnedShare: 0.5, baseShare: 0.25, lift: 2 },
         { event: "ticket_opened", churnedShare: 0.3, baseShare: 0.1, lift: 3 },
+        { name: "quote_requested", churnedShare: 1, baseShare: 0.3, lift: 3.3 },
       ] }],
     });
     const churn = await createClient({ fetch }).site("demo").churn({ event: "unsubscribe" });
-    expect(churn.touchpoints.map((t) => [t.kind, t.name])).toEqual([["channel", "email"], ["event", "ticket_opened"]]);
+    expect(churn.touchpoints.map((t) => [t.kind, t.name])).toEqual([
+      ["channel", "email"],
+      ["event", "ticket_opened"],
+      [null, "quote_requested"],
+    ]);
   });
 
   it("escapes the site and person in paths", async () => {

@@ -105,7 +105,8 @@ export interface Cohort {
 export interface Churn {
   event: string;
   churned: number | null;
-  touchpoints: { kind: "channel" | "event"; name: string; churnedShare: number; baseShare: number; lift: number }[];
+  /** `kind` is null when the API names the touchpoint without saying what it is. */
+  touchpoints: { kind: "channel" | "event" | null; name: string; churnedShare: number; baseShare: number; lift: number }[];
 }
 export interface VitalMetric {
   p75: number | null;
@@ -246,12 +247,12 @@ const readEvent: Reader<EventRow> = record({
 });
 const readTimeline: Reader<Timeline> = record({ personId: str, userIds: list(str), anonymousIds: list(str), events: list(readEvent) });
 const readCohort: Reader<Cohort> = record({ cohort: str, size: count, retained: list(count) });
-/** A churn row names either a channel or an event: `{"channel": "email"}` or `{"event": "x"}`, or a `name` and `kind`. */
+/** A churn row has a `name`, or names a channel or an event: `{"channel": "email"}`, `{"event": "x"}`. */
 const readChurnTouchpoint: Reader<Churn["touchpoints"][number]> = (value) => {
   const t = obj(value);
   const named = t.kind ?? t.type;
-  const kind = named === "event" || (named === undefined && t.event !== undefined && t.channel === undefined) ? "event" : "channel";
-  return { kind, name: str(t.name ?? t[kind]), churnedShare: count(t.churnedShare), baseShare: count(t.baseShare), lift: count(t.lift) };
+  const kind = named === "event" || named === "channel" ? named : t.event !== undefined ? "event" : t.channel !== undefined ? "channel" : null;
+  return { kind, name: str(t.name ?? (kind ? t[kind] : "")), churnedShare: count(t.churnedShare), baseShare: count(t.baseShare), lift: count(t.lift) };
 };
 const readChurn: Reader<Churn> = record({ event: str, churned: num, touchpoints: list(readChurnTouchpoint) });
 const readVitalsPage: Reader<VitalsPage> = record({

@@ -46,7 +46,7 @@ export function FilterBar({ route, channels }: { route: Route; channels: string[
       <div class="filter-fields">
         ${FILTER_KEYS.map(
           (key) => html`<label class="field">
-            <span>${key}</span>
+            <span>${key[0].toUpperCase() + key.slice(1)}</span>
             <input name=${key} value=${params[key] ?? ""} list=${key === "channel" ? "channel-options" : undefined}
               placeholder="any" onChange=${(e: Event) => set({ [key]: inputValue(e) })} />
           </label>`,

@@ -108,8 +108,7 @@ function FunnelResult({ api, query }: { api: SiteClient; query: Query }) {
           }))} />
           ${friction > 0 &&
           html`<p class="callout" data-friction=${steps[friction].name}>
-            Biggest drop-off: <strong>${steps[friction - 1].name} → ${steps[friction].name}</strong>,
-            ${formatPercent(losses[friction])} of people lost.
+            Biggest drop-off: <strong>${steps[friction - 1].name} → ${steps[friction].name}</strong>${`, ${formatPercent(losses[friction])} of people lost.`}
           </p>`}`;
       }}
     <//>

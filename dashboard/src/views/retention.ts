@@ -67,7 +67,7 @@ export function RetentionView({ api, query, route }: ViewProps) {
                 .sort((a, b) => b.lift - a.lift)
                 .map(
                   (t) => html`<tr>
-                    <th scope="row"><span class="muted">${t.kind}</span> ${t.name}</th>
+                    <th scope="row">${t.kind && html`<span class="muted">${t.kind} </span>`}${t.name}</th>
                     <td class="num">${formatPercent(t.churnedShare)}</td>
                     <td class="num">${formatPercent(t.baseShare)}</td>
                     <td class=${t.lift > 1 ? "num warn" : "num"}>${formatLift(t.lift)}</td>

@@ -1,0 +1,336 @@
+// The dashboard end to end: real headless Chromium, the real worker (wrangler dev -> workerd with
+// local D1/R2/queue) serving the built dashboard under its CSP, data sent through the public
+// ingest. Every view is checked against the read API's own answer, and screenshotted to
+// tests/screenshots/ for a human look.
+import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { formatDecimal, formatDuration, formatInt, formatPercent } from "../../dashboard/src/format";
+// @ts-expect-error: plain ESM script without types
+import { startServer } from "../../scripts/dev-server.mjs";
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+const SHOTS = path.join(ROOT, "tests", "screenshots");
+const READ = { authorization: "Bearer demo-read-token" };
+const SECRET = { authorization: `Basic ${Buffer.from("demo-secret-key:").toString("base64")}`, "content-type": "application/json" };
+const RUN = Date.now().toString(36);
+const XSS = "<img src=x onerror=alert(1)>";
+const DAY = 86_400_000;
+const PHONE = { width: 390, height: 844 };
+
+let worker: { url: string; stop(): Promise<void> };
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+const problems: string[] = [];
+const dialogs: string[] = [];
+
+interface Message {
+  type: string;
+  messageId: string;
+  userId: string;
+  anonymousId: string;
+  event?: string;
+  timestamp: string;
+  properties?: Record<string, unknown>;
+  context: Record<string, unknown>;
+}
+
+/**
+ * Twelve people over the last ten days, across web, email, phone and store: buyers after an
+ * e-mail, phone quotes left without a purchase (the stalled list), store buyers, one unsubscribe,
+ * a few vitals samples, and one event whose name is an HTML injection attempt.
+ */
+function journeys(now: number): Message[] {
+  const messages: Message[] = [];
+  const add = (person: number, at: number, channel: string, event: string, properties: Record<string, unknown> = {}) =>
+    messages.push({
+      type: event === "page" ? "page" : "track",
+      messageId: `${RUN}-${messages.length}`,
+      userId: `${RUN}-user-${person}`,
+      anonymousId: `${RUN}-anon-${person}`,
+      ...(event === "page" ? {} : { event }),
+      timestamp: new Date(at).toISOString(),
+      properties,
+      context: { channel, page: { path: "/", url: "https://shop.example/" } },
+    });
+  for (let p = 0; p < 12; p++) {
+    const start = now - (10 - (p % 5)) * DAY + p * 60_000;
+    add(p, start, "web", "page", { path: "/" });
+    add(p, start + 60_000, "web", "view_product", { sku: `sku-${p}` });
+    if (p % 3 === 0) {
+      add(p, start + DAY, "email", "email_opened");
+      add(p, start + DAY + 5 * 60_000, "web", "add_to_cart");
+      add(p, start + DAY + 10 * 60_000, "web", "purchase", { revenue: 100 + p });
+    } else if (p % 3 === 1) {
+      add(p, start + 2 * 3_600_000, "phone", "quote_requested");
+    } else {
+      add(p, start + DAY, "store", "store_visit");
+      add(p, start + DAY + 3_600_000, "store", "purchase", { revenue: 50 });
+    }
+    add(p, start + 2 * 60_000, "web", "web_vital", { name: "LCP", value: 1800 + p * 300, path: p % 2 ? "/product" : "/" });
+  }
+  add(4, now - 2 * DAY, "email", "unsubscribe");
+  add(0, now - 3_600_000, "web", XSS);
+  return messages;
+}
+
+async function api<T>(pathAndQuery: string): Promise<T> {
+  const res = await fetch(`${worker.url}/api/sites/demo${pathAndQuery}`, { headers: READ });
+  expect(res.status, pathAndQuery).toBe(200);
+  return (await res.json()) as T;
+}
+
+async function storedOfRun(): Promise<number> {
+  const { events } = await api<{ events: { messageId: string }[] }>("/events?limit=500");
+  return events.filter((e) => e.messageId.startsWith(`${RUN}-`)).length;
+}
+
+async function shot(name: string) {
+  await page.screenshot({ path: path.join(SHOTS, `dashboard-${name}.png`), fullPage: true });
+}
+
+/** Opens a view by its hash and waits until no card is loading. */
+async function open(hash: string) {
+  await page.goto(`${worker.url}/${hash}`);
+  await page.locator("nav.views").waitFor();
+  await page.waitForFunction(() => !document.querySelector(".notice.loading, [aria-busy='true']"));
+}
+
+async function login(token: string) {
+  await page.goto(worker.url);
+  await page.getByLabel("Access token").fill(token);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  worker = await startServer({ port: 8797, persistDir: mkdtempSync(path.join(tmpdir(), "parcours-dash-")) });
+  const batch = journeys(Date.now());
+  const res = await fetch(`${worker.url}/v1/batch`, { method: "POST", headers: SECRET, body: JSON.stringify({ batch }) });
+  const answer = (await res.json()) as { accepted: number; rejected: unknown[] };
+  expect(answer.rejected).toEqual([]);
+  // Storage is asynchronous (a queue): wait until every message can be read back.
+  const until = Date.now() + 30_000;
+  while ((await storedOfRun()) < batch.length) {
+    if (Date.now() > until) throw new Error("the events were not stored within 30 s");
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  page = await context.newPage();
+  // Chromium logs every 4xx response as a console error; a 401 from the session probe or a
+  // refused login is the app working, so only those are let through.
+  page.on("console", (m) => {
+    if (m.type() === "error" && !m.text().includes("status of 401")) problems.push(`console: ${m.text()}`);
+  });
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  page.on("dialog", (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await worker?.stop();
+});
+
+afterEach(() => {
+  expect(dialogs).toEqual([]);
+});
+
+describe("dashboard", () => {
+  it("shows nothing without a login and refuses a wrong token", async () => {
+    await page.goto(worker.url);
+    await expect.poll(() => page.getByLabel("Access token").isVisible()).toBe(true);
+    expect(await page.locator("nav.views, .kpi").count()).toBe(0);
+    const anonymous = await page.evaluate(async () => (await fetch("/api/sites/demo/overview")).status);
+    expect(anonymous).toBe(401);
+
+    await page.getByLabel("Access token").fill("not-the-token");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect.poll(() => page.getByRole("alert").textContent()).toContain("refused");
+    expect(await page.locator("nav.views").count()).toBe(0);
+    await shot("login-refused");
+  });
+
+  it("overview: headline numbers, trend and channel mix match the API", async () => {
+    await login("demo-read-token");
+    await page.locator("[data-kpi=people] dd").waitFor();
+    await open("#/overview");
+    const o = await api<Record<string, number>>("/overview");
+    expect(o.people).toBeGreaterThan(0);
+    const kpi = (name: string) => page.locator(`[data-kpi=${name}] dd`).textContent();
+    expect(await kpi("people")).toBe(formatInt(o.people));
+    expect(await kpi("sessions")).toBe(formatInt(o.sessions));
+    expect(await kpi("touchpoints")).toBe(formatInt(o.touchpoints));
+    expect(await kpi("conversions")).toBe(formatInt(o.conversions));
+    expect(await kpi("conversionRate")).toBe(formatPercent(o.conversionRate));
+    expect(await kpi("medianTimeToConvertMs")).toBe(formatDuration(o.medianTimeToConvertMs));
+    expect(await page.locator(".chart canvas").count()).toBeGreaterThan(0);
+    const { channels } = await api<{ channels: { channel: string; touchpoints: number }[] }>("/channels");
+    const labels = await page.locator(".bar-list .bar-label").allTextContents();
+    expect(labels.sort()).toEqual(channels.map((c) => c.channel).sort());
+    await shot("overview");
+  });
+
+  it("journeys: stages and the touchpoint histogram match the API", async () => {
+    await open("#/journeys");
+    const stats = await api<{ histogram: { journeys: number }[]; stages: { stage: string; people: number }[] }>("/journeys/stats");
+    expect(stats.stages.length).toBeGreaterThan(0);
+    for (const stage of stats.stages) {
+      const row = page.locator(".bar-list li", { has: page.locator(".bar-label", { hasText: stage.stage }) });
+      expect(await row.locator(".bar-value").textContent()).toMatch(new RegExp(`^${formatInt(stage.people)} `));
+    }
+    const columns = await page.locator(".columns").first().locator(".column-value").allTextContents();
+    expect(columns).toEqual(stats.histogram.map((h) => formatInt(h.journeys)));
+    await shot("journeys");
+  });
+
+  it("funnel: steps from the URL, drop-off matching the API, friction step marked", async () => {
+    const steps = "view_product,quote_requested,purchase";
+    await open(`#/funnel?steps=${steps}&window=30d`);
+    const funnel = await api<{ steps: { name: string; people: number }[] }>(`/funnel?steps=${steps}&window=30d&order=sequential`);
+    const values = await page.locator(".bar-list .bar-value").allTextContents();
+    expect(values.map((v) => v.split(" · ")[0])).toEqual(funnel.steps.map((s) => formatInt(s.people)));
+    expect(await page.locator(".callout[data-friction]").count()).toBe(1);
+    expect(await page.locator(".steps li").count()).toBe(3);
+    await shot("funnel");
+  });
+
+  it("paths: a Sankey and the top paths table of the API", async () => {
+    await open("#/paths?event=purchase");
+    const paths = await api<{ paths: unknown[]; sankey: { links: unknown[] } }>("/paths?to=purchase&max_steps=5&top=20");
+    expect(paths.paths.length).toBeGreaterThan(0);
+    expect(await page.locator(".top-paths tbody tr").count()).toBe(paths.paths.length);
+    expect(await page.locator(".sankey svg path").count()).toBe(paths.sankey.links.length);
+    await shot("paths");
+  });
+
+  it("attribution: the eight models per channel, as the API credits them", async () => {
+    await open("#/attribution");
+    const a = await api<{ models: Record<string, Record<string, number>> }>("/attribution?conversion=purchase&group_by=channel&lookback_days=30");
+    expect(await page.locator(".attribution thead th").count()).toBe(9);
+    for (const [channel, credit] of Object.entries(a.models.linear)) {
+      const row = page.locator(".attribution tbody tr", { has: page.locator("th", { hasText: channel }) });
+      expect(await row.locator("[data-model=linear] .cell-value").textContent()).toBe(formatDecimal(credit));
+    }
+    await shot("attribution");
+  });
+
+  it("channels: the switch matrix as a heat map", async () => {
+    await open("#/channels");
+    const t = await api<{ channels: string[]; matrix: number[][] }>("/transitions");
+    const cells = await page.locator(".heat-map tbody td").allTextContents();
+    expect(cells).toEqual(t.matrix.flat().map((v) => formatInt(v)));
+    await shot("channels");
+  });
+
+  it("stalled: the follow-up list, its CSV, and a person's timeline", async () => {
+    await open("#/stalled");
+    const { people } = await api<{ people: { personId: string }[] }>("/stalled?started=quote_requested&expected=purchase&after=3d");
+    expect(people.length).toBeGreaterThan(0);
+    expect(await page.locator(".stalled tbody tr").count()).toBe(people.length);
+    await shot("stalled");
+
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Export CSV" }).click()]);
+    const csv = readFileSync((await download.path()) as string, "utf8");
+    expect(csv.trim().split(/\r?\n/).length).toBe(people.length + 1);
+
+    await page.locator(".stalled tbody tr a").first().click();
+    await page.locator(".timeline li").first().waitFor();
+    const first = new URLSearchParams(new URL(page.url()).hash.split("?")[1]).get("person") as string;
+    const timeline = await api<{ events: unknown[] }>(`/people/${encodeURIComponent(first)}/timeline`);
+    expect(await page.locator(".timeline > li").count()).toBe(timeline.events.length);
+    await shot("timeline");
+  });
+
+  it("retention, churn and vitals match the API", async () => {
+    await open("#/retention");
+    const r = await api<{ cohorts: { cohort: string; size: number }[] }>("/retention?interval=week");
+    const sizes = await page.locator(".cohorts tbody tr td:nth-child(2)").allTextContents();
+    expect(sizes).toEqual(r.cohorts.map((c) => formatInt(c.size)));
+    const churn = await api<{ touchpoints: unknown[] }>("/churn?event=unsubscribe");
+    expect(await page.locator(".churn tbody tr").count()).toBe(churn.touchpoints.length);
+    await shot("retention");
+
+    await open("#/vitals");
+    const v = await api<{ pages: { path: string; metrics: { LCP?: { p75: number } } }[] }>("/vitals");
+    expect(v.pages.length).toBe(2);
+    for (const p of v.pages) {
+      const cell = page.locator(".vitals tbody tr", { has: page.locator("th", { hasText: new RegExp(`^${p.path}$`) }) }).locator("[data-metric=LCP]");
+      expect(await cell.getAttribute("class")).toMatch(/good|needs-improvement|poor/);
+    }
+    await shot("vitals");
+  });
+
+  it("live events: data shown as text, new events appear while watching", async () => {
+    await open("#/live");
+    await page.locator(".live tbody tr").first().waitFor();
+    expect(await page.locator(".live .event-name", { hasText: XSS }).count()).toBe(1);
+    expect(await page.locator(".live img").count()).toBe(0);
+
+    const fresh = `${RUN}-live`;
+    const message = { type: "track", messageId: fresh, userId: `${RUN}-user-1`, event: "live_check", timestamp: new Date().toISOString(), context: { channel: "web" } };
+    await fetch(`${worker.url}/v1/batch`, { method: "POST", headers: SECRET, body: JSON.stringify({ batch: [message] }) });
+    await page.locator(".live .event-name", { hasText: "live_check" }).first().waitFor({ timeout: 20_000 });
+    await shot("live");
+  });
+
+  it("keeps the view and filters in the URL, and fits a phone screen", async () => {
+    await open("#/overview?channel=email&range=7d");
+    expect(await page.locator("input[name=channel]").inputValue()).toBe("email");
+    await page.locator("input[name=country]").fill("FR");
+    await page.locator("input[name=country]").press("Enter");
+    await expect.poll(() => new URL(page.url()).hash).toContain("country=FR");
+    await page.getByRole("link", { name: "Journeys" }).click();
+    await expect.poll(() => new URL(page.url()).hash).toMatch(/^#\/journeys\?.*channel=email.*country=FR.*range=7d/);
+
+    await page.setViewportSize(PHONE);
+    for (const view of ["overview", "attribution", "stalled"]) {
+      await open(`#/${view}`);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow, view).toBeLessThanOrEqual(0);
+      await shot(`phone-${view}`);
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  it("is keyboard reachable", async () => {
+    await open("#/overview");
+    await page.locator("body").focus();
+    const reached = new Set<string>();
+    for (let i = 0; i < 30; i++) {
+      await page.keyboard.press("Tab");
+      reached.add(await page.evaluate(() => document.activeElement?.textContent?.trim() || document.activeElement?.tagName || ""));
+    }
+    expect(reached).toContain("Funnel");
+    await page.keyboard.press("Shift+Tab");
+    const before = new URL(page.url()).hash;
+    await page.getByRole("link", { name: "Funnel" }).focus();
+    await page.keyboard.press("Enter");
+    await expect.poll(() => new URL(page.url()).hash).not.toBe(before);
+    expect(new URL(page.url()).hash).toMatch(/^#\/funnel/);
+  });
+
+  it("signs out, and then shows nothing", async () => {
+    await open("#/overview");
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByLabel("Access token").waitFor();
+    await page.reload();
+    await page.getByLabel("Access token").waitFor();
+    expect(await page.locator(".kpi").count()).toBe(0);
+  });
+
+  it("logged no console errors and opened no dialog", () => {
+    expect(problems).toEqual([]);
+    expect(dialogs).toEqual([]);
+  });
+});
