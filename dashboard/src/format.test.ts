@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDateTime, formatDecimal, formatDuration, formatInt, formatLift, formatPercent, toMs } from "./format";
+import { eventLabel, formatDateTime, formatDecimal, formatDuration, formatInt, formatLift, formatPercent, toMs } from "./format";
 
 describe("format", () => {
   it.each([
@@ -31,6 +31,12 @@ describe("format", () => {
     expect(formatDecimal(2.345)).toBe("2.3");
     expect(formatLift(1.84)).toBe("×1.8");
     expect(formatLift(12.4)).toBe("×12");
+  });
+
+  it("names page views by their path when they carry no event name", () => {
+    expect(eventLabel({ type: "track", event: "purchase", properties: { path: "/cart" } })).toBe("purchase");
+    expect(eventLabel({ type: "page", event: "", properties: { path: "/pricing" } })).toBe("page /pricing");
+    expect(eventLabel({ type: "identify", event: "", properties: {} })).toBe("identify");
   });
 
   it("reads ISO strings and epoch milliseconds alike, in UTC", () => {

@@ -67,6 +67,13 @@ export function formatDateTime(time: unknown): string {
   return ms === null ? DASH : new Date(ms).toISOString().slice(0, 16).replace("T", " ");
 }
 
+/** What an event is called: its name, or for a page/screen view the type and path. */
+export function eventLabel(event: { type: string; event: string; properties: Record<string, unknown> }): string {
+  if (event.event) return event.event;
+  const path = event.properties.path;
+  return typeof path === "string" && path ? `${event.type} ${path}` : event.type || DASH;
+}
+
 /** Seconds-precision clock time for the live event feed. */
 export function formatClock(time: unknown): string {
   const ms = toMs(time);

@@ -9,6 +9,8 @@ import { chromium, type Browser, type BrowserContext, type Page } from "playwrig
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { formatDecimal, formatDuration, formatInt, formatPercent } from "../../dashboard/src/format";
 // @ts-expect-error: plain ESM script without types
+import { JS_BUDGET_GZIP, measure } from "../../bench/dashboard-size.mjs";
+// @ts-expect-error: plain ESM script without types
 import { startServer } from "../../scripts/dev-server.mjs";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -318,6 +320,20 @@ describe("dashboard", () => {
     await page.keyboard.press("Enter");
     await expect.poll(() => new URL(page.url()).hash).not.toBe(before);
     expect(new URL(page.url()).hash).toMatch(/^#\/funnel/);
+  });
+
+  it("ships under its JavaScript budget and is interactive in under a second", async () => {
+    const js = measure().filter((r: { file: string }) => r.file.endsWith(".js"));
+    expect(js.reduce((n: number, r: { gzip: number }) => n + r.gzip, 0)).toBeLessThan(JS_BUDGET_GZIP);
+
+    await page.goto("about:blank");
+    const started = Date.now();
+    await page.goto(`${worker.url}/#/overview`);
+    await page.getByRole("link", { name: "Funnel" }).waitFor();
+    const interactive = Date.now() - started;
+    await page.locator("[data-kpi=people] dd").waitFor();
+    console.log(`dashboard: interactive after ${interactive} ms, overview numbers after ${Date.now() - started} ms`);
+    expect(interactive).toBeLessThan(1000);
   });
 
   it("signs out, and then shows nothing", async () => {

@@ -3,7 +3,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import type { EventRow } from "../api";
 import type { ViewProps } from "../app";
 import { Section } from "../components/section";
-import { formatClock, formatDateTime } from "../format";
+import { eventLabel, formatClock, formatDateTime } from "../format";
 
 const POLL_MS = 3000;
 const LIMIT = 50;
@@ -61,7 +61,7 @@ export function LiveView({ api }: ViewProps) {
                 (e) => html`<tr key=${e.messageId} class=${fresh.has(e.messageId) ? "fresh" : undefined}>
                   <td>${formatDateTime(e.timestamp)}</td>
                   <td>${e.type}</td>
-                  <td class="event-name">${e.event}</td>
+                  <td class="event-name">${eventLabel(e)}</td>
                   <td>${e.channel || "—"}</td>
                   <td>${e.userId || "—"}</td>
                   <td class="muted">${e.anonymousId || "—"}</td>

@@ -3,7 +3,7 @@ import type { Timeline } from "../api";
 import type { ViewProps } from "../app";
 import { Loadable } from "../components/loadable";
 import { Section } from "../components/section";
-import { formatDateTime } from "../format";
+import { eventLabel, formatDateTime } from "../format";
 import { hrefFor } from "../state/route";
 import { useFetch } from "../state/use-fetch";
 
@@ -36,7 +36,7 @@ export function TimelineView({ api, route }: ViewProps) {
             (e) => html`<li class=${e.touchpoint ? "touchpoint" : undefined}>
               <time>${formatDateTime(e.timestamp)}</time>
               <span class="channel">${e.channel || "—"}</span>
-              <span class="event">${e.event || e.type}</span>
+              <span class="event">${eventLabel(e)}</span>
               ${e.stage && html`<span class="stage">${e.stage}</span>`}
               ${e.touchpoint && html`<span class="badge">touchpoint</span>`}
               <details><summary>${propertySummary(e.properties) || "details"}</summary>
