@@ -14,6 +14,43 @@ export interface SessionInfo {
 
 export type Query = Record<string, string | number | undefined>;
 
+export interface RoiRow {
+  group: string;
+  touchpoints: number;
+  mediaCost: number;
+  operationalCost: number;
+  cost: number;
+  conversions: number;
+  revenue: number;
+  costPerTouchpoint: number | null;
+  cpa: number | null;
+  roas: number | null;
+  medianDaysToConvert: number | null;
+}
+export interface Roi { model: string; conversions: number | null; revenue: number | null; cost: number | null; roas: number | null; rows: RoiRow[] }
+export interface ScoreRow { key: string; responses: number; score: number | null }
+export interface Feedback {
+  kind: string;
+  responses: number;
+  score: number | null;
+  byChannel: ScoreRow[];
+  byStage: ScoreRow[];
+  byStep: ScoreRow[];
+  comments: { timestamp: string | number | null; score: number | null; channel: string; comment: string }[];
+  precedingLowScores: { channel: string; lowShare: number | null; baseShare: number | null; lift: number | null }[];
+}
+export interface SegmentSide {
+  people: number;
+  revenue: number;
+  orders: number;
+  revenuePerPerson: number;
+  channels: { channel: string; share: number | null }[];
+  paths: { steps: string[]; people: number }[];
+}
+export interface ValueSegments { threshold: number | null; segment: SegmentSide; rest: SegmentSide }
+export interface AtRiskPerson { personId: string; score: number | null; stage: string; nextBestTouchpoint: string; factors: { feature: string; weight: number | null }[] }
+
+
 export interface Overview {
   people: number | null;
   sessions: number | null;
@@ -267,6 +304,26 @@ export interface ClientOptions {
   onUnauthorized?: () => void;
 }
 
+const readRoiRow: Reader<RoiRow> = record({
+  group: str, touchpoints: count, mediaCost: count, operationalCost: count, cost: count, conversions: count, revenue: count,
+  costPerTouchpoint: num, cpa: num, roas: num, medianDaysToConvert: num,
+});
+const readRoi: Reader<Roi> = record({ model: str, conversions: num, revenue: num, cost: num, roas: num, rows: list(readRoiRow) });
+const readScoreRow: Reader<ScoreRow> = record({ key: str, responses: count, score: num });
+const readFeedback: Reader<Feedback> = record({
+  kind: str, responses: count, score: num, byChannel: list(readScoreRow), byStage: list(readScoreRow), byStep: list(readScoreRow),
+  comments: list(record({ timestamp: time, score: num, channel: str, comment: str })),
+  precedingLowScores: list(record({ channel: str, lowShare: num, baseShare: num, lift: num })),
+});
+const readSegmentSide: Reader<SegmentSide> = record({
+  people: count, revenue: count, orders: count, revenuePerPerson: count,
+  channels: list(record({ channel: str, share: num })), paths: list(record({ steps: list(str), people: count })),
+});
+const readValueSegments: Reader<ValueSegments> = record({ threshold: num, segment: readSegmentSide, rest: readSegmentSide });
+const readAtRiskPerson: Reader<AtRiskPerson> = record({
+  personId: str, score: num, stage: str, nextBestTouchpoint: str, factors: list(record({ feature: str, weight: num })),
+});
+
 export function createClient(options: ClientOptions = {}) {
   const doFetch = options.fetch ?? ((input, init) => fetch(input, init));
 
@@ -336,5 +393,9 @@ function createSiteClient(siteId: string, request: (path: string) => Promise<unk
     churn: async (query: Query) => readChurn(await get("/churn", query)),
     vitals: async (query: Query) => list(readVitalsPage)((await get("/vitals", query)).pages),
     events: async (limit: number) => list(readEvent)((await get("/events", { limit })).events),
+    roi: async (query: Query) => readRoi(await get("/roi", query)),
+    feedback: async (query: Query) => readFeedback(await get("/feedback", query)),
+    valueSegments: async (query: Query) => readValueSegments(await get("/segments/value", query)),
+    atRisk: async (query: Query) => list(readAtRiskPerson)((await get("/at-risk", query)).people),
   };
 }

@@ -26,6 +26,7 @@ const NAV: [ViewName, string][] = [
   ["stalled", "Stalled"],
   ["retention", "Retention"],
   ["vitals", "Vitals"],
+  ["value", "Value"],
   ["live", "Live events"],
 ];
 

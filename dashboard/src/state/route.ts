@@ -12,6 +12,7 @@ export const VIEWS = [
   "timeline",
   "retention",
   "vitals",
+  "value",
   "live",
 ] as const;
 export type ViewName = (typeof VIEWS)[number];

@@ -12,6 +12,7 @@ import { RetentionView } from "./retention";
 import { StalledView } from "./stalled";
 import { TimelineView } from "./timeline";
 import { VitalsView } from "./vitals";
+import { ValueView } from "./value";
 
 export const VIEW_COMPONENTS: Record<ViewName, FunctionComponent<ViewProps>> = {
   overview: OverviewView,
@@ -24,5 +25,6 @@ export const VIEW_COMPONENTS: Record<ViewName, FunctionComponent<ViewProps>> = {
   timeline: TimelineView,
   retention: RetentionView,
   vitals: VitalsView,
+  value: ValueView,
   live: LiveView,
 };
