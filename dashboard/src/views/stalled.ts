@@ -46,10 +46,10 @@ export function StalledView({ api, query, route }: ViewProps) {
             ${people.map(
               (p) => html`<tr>
                 <th scope="row"><a href=${hrefFor("timeline", params, { person: p.personId })}>${p.userIds[0] || p.personId}</a></th>
-                <td>${formatDateTime(p.startedAt)}</td>
-                <td>${p.lastTouchpoint ? html`${p.lastTouchpoint.event} <span class="muted">${formatDateTime(p.lastTouchpoint.timestamp)}</span>` : "—"}</td>
-                <td>${p.lastTouchpoint?.channel || "—"}</td>
-                <td>${p.contactChannel || "—"}</td>
+                <td data-label="Started">${formatDateTime(p.startedAt)}</td>
+                <td data-label="Last touchpoint">${p.lastTouchpoint ? html`${p.lastTouchpoint.event} <span class="muted">${formatDateTime(p.lastTouchpoint.timestamp)}</span>` : "—"}</td>
+                <td data-label="Channel">${p.lastTouchpoint?.channel || "—"}</td>
+                <td data-label="Contact via">${p.contactChannel || "—"}</td>
               </tr>`,
             )}
           </tbody>
