@@ -155,3 +155,28 @@ describe("journeys, attribution and paths on the eeghor/mta fixture", () => {
   });
 });
 
+
+describe("names that are also Object.prototype properties", () => {
+  it("attributes a channel named constructor and a campaign named __proto__ as plain numbers", async () => {
+    const { createSite, sendBatch, waitFor, countRows, read } = await import("./helpers");
+    const site = await createSite();
+    const t = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
+    const proto = { channel: "email", campaign: { source: "crm", medium: "email", name: "__proto__" } };
+    await sendBatch(site, [
+      { type: "track", event: "x", userId: "proto-1", messageId: "pr-1", timestamp: t(300), context: { channel: "constructor" } },
+      { type: "track", event: "purchase", userId: "proto-1", messageId: "pr-2", timestamp: t(200), context: { channel: "constructor" }, properties: { revenue: 5 } },
+      { type: "track", event: "x", userId: "proto-2", messageId: "pr-3", timestamp: t(300), context: proto },
+      { type: "track", event: "purchase", userId: "proto-2", messageId: "pr-4", timestamp: t(200), context: proto, properties: { revenue: 7 } },
+    ]);
+    await waitFor(() => countRows("SELECT count(*) AS n FROM events WHERE site_id = ?", site.id), (n) => n === 4);
+    const byChannel = await read(site, "/attribution?group_by=channel");
+    for (const model of Object.values(byChannel.models) as Record<string, unknown>[]) expect(model.constructor).toBe(1);
+    const byCampaign = await read(site, "/attribution?group_by=campaign");
+    for (const model of Object.values(byCampaign.models) as Record<string, unknown>[]) {
+      expect(Object.getOwnPropertyDescriptor(model, "__proto__")?.value).toBe(1);
+    }
+    const roi = await read(site, "/roi?model=linear");
+    expect(typeof roi.cost).toBe("number");
+    expect(roi.rows.map((r: any) => r.group).sort()).toEqual(["constructor", "email"]);
+  });
+});

@@ -1,7 +1,7 @@
 // First-order Markov attribution by removal effect, solved exactly: the probability of reaching
 // (conversion) from (start) is the solution of the absorbing chain's linear system
 // (I - Q) x = b, b_s = P(s -> conversion), not a Monte Carlo estimate.
-import type { AttributionJourney, Credits } from "./types";
+import { newCredits, type AttributionJourney, type Credits } from "./types";
 
 /** One distinct path of groups, with how many journeys along it converted and how many did not. */
 export interface PathCount {
@@ -102,7 +102,7 @@ export function removalEffects(paths: PathCount[]): RemovalEffects {
   const fundamental = invert(a);
   const x = fundamental.map((row) => row.reduce((sum, v, t) => sum + v * b[t], 0));
   const p = x[0];
-  const effects: Record<string, number> = {};
+  const effects: Record<string, number> = Object.create(null);
   for (let c = 1; c < n; c++) effects[groups[c - 1]] = p > 0 ? (fundamental[0][c] * x[c]) / fundamental[c][c] / p : 0;
   return { conversionProbability: p, effects };
 }
@@ -111,7 +111,7 @@ export function removalEffects(paths: PathCount[]): RemovalEffects {
 export function markovCredits(journeys: AttributionJourney[], total: number): Credits {
   const { effects } = removalEffects(pathCounts(journeys));
   const sum = Object.values(effects).reduce((a, b) => a + b, 0);
-  const credits: Credits = {};
+  const credits: Credits = newCredits();
   if (sum <= 0) return credits;
   for (const [g, re] of Object.entries(effects)) credits[g] = (re / sum) * total;
   return credits;

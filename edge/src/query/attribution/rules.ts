@@ -1,6 +1,6 @@
 // The rule-based models of API.md: each splits one conversion over its journey's steps by a fixed
 // rule, given as the weight of each step (weights add up to 1).
-import { addCredit, type AttributionJourney, type Credits, type Step } from "./types";
+import { addCredit, newCredits, type AttributionJourney, type Credits, type Step } from "./types";
 import { DAY_MS } from "../journeys";
 
 export type Weigh = (steps: Step[], endTs: number) => number[];
@@ -39,7 +39,7 @@ export const timeDecay: Weigh = (steps, endTs) => {
 
 /** Credits of one rule over the converting journeys, each worth its value. */
 export function creditByRule(journeys: AttributionJourney[], weigh: Weigh): Credits {
-  const credits: Credits = {};
+  const credits: Credits = newCredits();
   for (const j of journeys) {
     if (!j.converted || j.steps.length === 0) continue;
     weigh(j.steps, j.endTs).forEach((w, i) => w > 0 && addCredit(credits, j.steps[i].key, w * j.value));

@@ -1,6 +1,6 @@
 // Shapley attribution as API.md defines it: r(T) = value / journeys whose channel set is exactly T,
 // v(S) = Σ r(T) over non-empty T ⊆ S, and each group's Shapley value of v, normalised to the total.
-import type { AttributionJourney, Credits } from "./types";
+import { newCredits, type AttributionJourney, type Credits } from "./types";
 
 /** Exact computation enumerates 2^n coalitions, so past this many groups the smallest fold. */
 export const SHAPLEY_MAX_GROUPS = 16;
@@ -52,7 +52,7 @@ export function shapleyCredits(journeys: AttributionJourney[], total: number): C
   for (let i = 0; i < n; i++) for (let mask = 0; mask < 1 << n; mask++) if (mask & (1 << i)) v[mask] += v[mask ^ (1 << i)];
   const phi = shapleyValues(n, v);
   const sum = phi.reduce((a, b) => a + b, 0);
-  const credits: Credits = {};
+  const credits: Credits = newCredits();
   if (sum <= 0) return credits;
   phi.forEach((x, i) => (credits[names[i]] = (x / sum) * total));
   return credits;

@@ -19,6 +19,12 @@ export interface AttributionJourney {
 
 export type Credits = Record<string, number>;
 
+/**
+ * Credits are keyed by data (channel, source, campaign names), so they get no prototype: a channel
+ * named "constructor" or "__proto__" is a key like any other, not a property of Object.prototype.
+ */
+export const newCredits = (): Credits => Object.create(null);
+
 export function addCredit(credits: Credits, key: string, amount: number): void {
   credits[key] = (credits[key] ?? 0) + amount;
 }

@@ -34,6 +34,8 @@ export interface RoiRow {
 }
 
 const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
+// Keys are data (channel and campaign names): read own entries only, never Object.prototype's.
+const own = (r: Record<string, number>, k: string) => (Object.hasOwn(r, k) ? r[k] : 0);
 
 export function roiRows(input: RoiInput): RoiRow[] {
   const touches = new Map<string, number>();
@@ -43,17 +45,17 @@ export function roiRows(input: RoiInput): RoiRow[] {
     for (const t of j.touchpoints) {
       const g = t[input.groupBy] ?? NONE;
       touches.set(g, (touches.get(g) ?? 0) + 1);
-      operational.set(g, (operational.get(g) ?? 0) + (input.unitCosts[t.channel] ?? 0));
+      operational.set(g, (operational.get(g) ?? 0) + own(input.unitCosts, t.channel));
       if (j.conversion) lags.set(g, [...(lags.get(g) ?? []), (j.conversion.ts - t.ts) / 86_400_000]);
     }
   }
   const groups = new Set([...touches.keys(), ...Object.keys(input.media), ...Object.keys(input.conversions)]);
   return [...groups].map((group) => {
-    const mediaCost = input.media[group] ?? 0;
+    const mediaCost = own(input.media, group);
     const operationalCost = operational.get(group) ?? 0;
     const cost = mediaCost + operationalCost;
-    const conversions = input.conversions[group] ?? 0;
-    const revenue = input.revenue[group] ?? 0;
+    const conversions = own(input.conversions, group);
+    const revenue = own(input.revenue, group);
     const n = touches.get(group) ?? 0;
     const l = lags.get(group);
     return {
