@@ -242,3 +242,20 @@ describe("browser surface", () => {
     expect(dump).toContain("ip-0-page"); // the dump does hold the events it was searched for
   });
 });
+
+describe("dashboard sessions end with the token that opened them", () => {
+  it("a read-token rotation ends its cookie sessions", async () => {
+    const { env: e, SELF: S } = await import("cloudflare:test");
+    const { createSite } = await import("./helpers");
+    const site = await createSite();
+    const login = await S.fetch("http://parcours.test/api/login", { method: "POST", body: JSON.stringify({ token: site.readToken }) });
+    const cookie = login.headers.get("set-cookie")!.split(";")[0];
+    const overview = () => S.fetch(`http://parcours.test/api/sites/${site.id}/overview`, { headers: { cookie } });
+    expect((await overview()).status).toBe(200);
+    await S.fetch(`http://parcours.test/api/admin/sites/${site.id}/rotate`, {
+      method: "POST", headers: { authorization: `Bearer ${e.PARCOURS_ADMIN_TOKEN}`, "content-type": "application/json" }, body: JSON.stringify({ key: "read" }),
+    });
+    expect((await overview()).status).toBe(401);
+    expect((await S.fetch("http://parcours.test/api/session", { headers: { cookie } })).status).toBe(401);
+  });
+});

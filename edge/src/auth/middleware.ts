@@ -6,7 +6,7 @@ import type { AppEnv, Bindings } from "../env";
 import { apiError } from "../errors";
 import { safeEqual, sha256Hex } from "./crypto";
 import { siteById, siteBySecretKey, siteByWriteKey } from "./sites";
-import { COOKIE, verifySession } from "./session";
+import { COOKIE, verifySession, type SessionClaims } from "./session";
 
 // Without a configured secret, sessions are signed with a per-isolate random key: they simply
 // do not survive a restart, which is safe.
@@ -23,6 +23,18 @@ export const bearer = (c: Context) => {
 
 export const isAdminToken = (env: Bindings, token: string | null) =>
   Boolean(env.PARCOURS_ADMIN_TOKEN && token && safeEqual(token, env.PARCOURS_ADMIN_TOKEN));
+
+export const KEY_CHARS = 16;
+export const adminKey = async (env: Bindings) => (env.PARCOURS_ADMIN_TOKEN ? (await sha256Hex(env.PARCOURS_ADMIN_TOKEN)).slice(0, KEY_CHARS) : null);
+
+/** The dashboard session of this request, if its cookie is genuine, unexpired and its token not rotated since. */
+export async function currentSession(c: Context<AppEnv>): Promise<SessionClaims | null> {
+  const claims = await verifySession(sessionSecret(c.env), getCookie(c, COOKIE), Date.now());
+  if (!claims) return null;
+  if (claims.sites === "*") return claims.key === (await adminKey(c.env)) ? claims : null;
+  const site = claims.sites.length === 1 ? await siteById(c.env.DB, claims.sites[0]) : null;
+  return site && site.readTokenHash.slice(0, KEY_CHARS) === claims.key ? claims : null;
+}
 
 export function requireAdmin(): MiddlewareHandler<AppEnv> {
   return async function requireAdmin(c, next) {
@@ -47,7 +59,7 @@ export function requireSiteRead(): MiddlewareHandler<AppEnv> {
         return c.json({ error: apiError("forbidden", "write and secret keys can only write; use the site's read token") }, 403);
       }
     } else {
-      const claims = await verifySession(sessionSecret(c.env), getCookie(c, COOKIE), Date.now());
+      const claims = await currentSession(c);
       allowed = claims !== null && (claims.sites === "*" || claims.sites.includes(siteId));
     }
     if (!allowed) return c.json({ error: apiError("unauthorized", "a read token or a dashboard login is required") }, 401);

@@ -1,13 +1,12 @@
 // Dashboard login: exchanges a read token (one site) or the admin token (every site) for a
 // session cookie.
 import { Hono } from "hono";
-import { getCookie } from "hono/cookie";
 import type { AppEnv } from "../env";
 import { apiError } from "../errors";
 import { sha256Hex } from "./crypto";
 import { allSites } from "./sites";
-import { cookieHeader, COOKIE, signSession, verifySession, type SessionClaims } from "./session";
-import { isAdminToken, sessionSecret } from "./middleware";
+import { cookieHeader, signSession, type SessionClaims } from "./session";
+import { adminKey, currentSession, isAdminToken, KEY_CHARS, sessionSecret } from "./middleware";
 
 export const authRoutes = new Hono<AppEnv>();
 
@@ -20,21 +19,27 @@ authRoutes.post("/login", async (c) => {
   const body = (await c.req.json().catch(() => null)) as { token?: unknown } | null;
   const token = typeof body?.token === "string" ? body.token.trim() : "";
   if (!token) return c.json({ error: apiError("invalid_field", "token is required", "token") }, 400);
-  let claims: SessionClaims["sites"] | null = null;
-  if (isAdminToken(c.env, token)) claims = "*";
-  else {
+  let sites: SessionClaims["sites"] | null = null;
+  let key = "";
+  if (isAdminToken(c.env, token)) {
+    sites = "*";
+    key = (await adminKey(c.env))!;
+  } else {
     const hash = await sha256Hex(token);
     const site = (await allSites(c.env.DB)).find((s) => s.readTokenHash === hash);
-    if (site) claims = [site.id];
+    if (site) {
+      sites = [site.id];
+      key = hash.slice(0, KEY_CHARS);
+    }
   }
-  if (!claims) return c.json({ error: apiError("unauthorized", "this token opens no site", "token") }, 401);
-  const value = await signSession(sessionSecret(c.env), claims, Date.now());
+  if (!sites) return c.json({ error: apiError("unauthorized", "this token opens no site", "token") }, 401);
+  const value = await signSession(sessionSecret(c.env), sites, key, Date.now());
   c.header("set-cookie", cookieHeader(value, new URL(c.req.url).protocol === "https:"));
-  return c.json({ sites: await sitesFor(c.env.DB, { sites: claims }), admin: claims === "*" });
+  return c.json({ sites: await sitesFor(c.env.DB, { sites }), admin: sites === "*" });
 });
 
 authRoutes.get("/session", async (c) => {
-  const claims = await verifySession(sessionSecret(c.env), getCookie(c, COOKIE), Date.now());
+  const claims = await currentSession(c);
   if (!claims) return c.json({ error: apiError("unauthorized", "not logged in") }, 401);
   return c.json({ sites: await sitesFor(c.env.DB, claims), admin: claims.sites === "*" });
 });

@@ -5,13 +5,17 @@ import { hmacHex, safeEqual } from "./crypto";
 export const COOKIE = "parcours_session";
 const TTL_MS = 12 * 3600_000;
 
-export interface SessionClaims { sites: string[] | "*"; exp: number }
+/**
+ * `key` fingerprints the token that opened the session (the read token's stored hash, or the admin
+ * token's): rotating that token ends every session it opened.
+ */
+export interface SessionClaims { sites: string[] | "*"; key: string; exp: number }
 
 const b64url = (s: string) => btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 const unb64url = (s: string) => atob(s.replace(/-/g, "+").replace(/_/g, "/"));
 
-export async function signSession(secret: string, sites: string[] | "*", now: number): Promise<string> {
-  const body = b64url(JSON.stringify({ sites, exp: now + TTL_MS } satisfies SessionClaims));
+export async function signSession(secret: string, sites: string[] | "*", key: string, now: number): Promise<string> {
+  const body = b64url(JSON.stringify({ sites, key, exp: now + TTL_MS } satisfies SessionClaims));
   return `${body}.${await hmacHex(secret, body)}`;
 }
 
