@@ -43,12 +43,16 @@ describe("Segment's own Node client against the local worker", () => {
       async () => (await fetch(`${server.url}/api/sites/demo/people/${user}/timeline`, { headers: auth })).json() as Promise<any>,
       (t) => t.events?.length === 5,
     );
-    expect(timeline.events.map((e: any) => e.type)).toEqual(["page", "track", "identify", "track", "alias"]);
+    // The first two were sent with explicit times an hour ago; the last three within the same
+    // instant, so only their set is certain, not their order.
+    const types = timeline.events.map((e: any) => e.type);
+    expect(types.slice(0, 2)).toEqual(["page", "track"]);
+    expect(types.slice(2).sort()).toEqual(["alias", "identify", "track"]);
     expect(timeline.anonymousIds).toContain(anon);
     expect(timeline.userIds).toEqual(expect.arrayContaining([user]));
     // The anonymous page view from before identify is part of the person's journey.
     expect(timeline.events[0]).toMatchObject({ anonymousId: anon, channel: "paid_search" });
-    expect(timeline.events[3]).toMatchObject({ event: "purchase", channel: "store", touchpoint: true });
+    expect(timeline.events.find((e: any) => e.event === "purchase")).toMatchObject({ channel: "store", touchpoint: true });
 
     // Re-sending the same messages (a retry) stores nothing twice.
     const ids = timeline.events.map((e: any) => e.messageId);
