@@ -15,7 +15,10 @@ async function optional(file) {
 }
 
 const sizes = await optional("sdk-size.mjs");
-if (sizes && want("sizes")) await sizes.run();
+if (sizes && want("sizes")) {
+  console.log("\nSDK bundles beside other trackers (from their npm packages, this run)");
+  console.table((await sizes.run()).map((r) => ({ name: r.name, raw: r.raw, "gzip -9": r.gzip, brotli: r.brotli, file: r.file })));
+}
 const dash = await optional("dashboard-size.mjs");
 if (dash && want("sizes")) await dash.run();
 
