@@ -45,4 +45,5 @@ export default [
   },
   scriptTag("src/loader.ts", "dist/s.js"),
   scriptTag("src/vitals.ts", "dist/v.js"),
+  scriptTag("src/survey.ts", "dist/f.js"),
 ];
