@@ -259,3 +259,16 @@ describe("dashboard sessions end with the token that opened them", () => {
     expect((await S.fetch("http://parcours.test/api/session", { headers: { cookie } })).status).toBe(401);
   });
 });
+
+describe("preflight", () => {
+  it("answers CORS preflights only for origins some site allows", async () => {
+    const { SELF: S } = await import("cloudflare:test");
+    const { createSite } = await import("./helpers");
+    await createSite({ allowedOrigins: ["https://preflight.example"] });
+    const ask = (origin: string) => S.fetch("http://parcours.test/v1/batch", {
+      method: "OPTIONS", headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": "content-type" },
+    });
+    expect((await ask("https://preflight.example")).headers.get("access-control-allow-origin")).toBe("https://preflight.example");
+    expect((await ask("https://evil.example")).headers.get("access-control-allow-origin")).toBeNull();
+  });
+});
