@@ -45,6 +45,7 @@ export function run() {
   const rows = [
     sizes("parcours s.js (script tag)", path.join(dist, "s.js")),
     sizes("parcours v.js (web vitals, lazy)", path.join(dist, "v.js")),
+    sizes("parcours l.js (links and downloads, lazy)", path.join(dist, "l.js")),
     sizes("parcours f.js (survey prompt, optional)", path.join(dist, "f.js")),
     sizes("parcours index.js (npm, ESM)", path.join(dist, "index.js")),
   ];

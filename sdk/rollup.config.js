@@ -45,5 +45,6 @@ export default [
   },
   scriptTag("src/loader.ts", "dist/s.js"),
   scriptTag("src/vitals.ts", "dist/v.js"),
+  scriptTag("src/link-tracker.ts", "dist/l.js"),
   scriptTag("src/survey.ts", "dist/f.js"),
 ];

@@ -17,7 +17,7 @@ assetRoutes.get("*", async (c) => {
   const out = new Response(res.body, res);
   const path = c.req.path;
   out.headers.set("x-content-type-options", "nosniff");
-  if (path === "/s.js" || path === "/v.js" || path === "/f.js") {
+  if (/^\/[svlf]\.js$/.test(path)) {
     // The tracker is loaded cross-origin by every tracked site.
     out.headers.set("access-control-allow-origin", "*");
     out.headers.set("cache-control", "public, max-age=300");

@@ -4,7 +4,6 @@
 import { campaignFromUrl } from "./campaign";
 import { initialConsent } from "./consent";
 import { uuid } from "./ids";
-import { linkEvent } from "./links";
 import { batchBody, buildMessage, type MessageFields } from "./message";
 import { pageContext, watchPages } from "./page";
 import { backoffMs, shouldRetry } from "./queue";
@@ -127,17 +126,8 @@ addEventListener("pagehide", leave);
 // On window in the bubble phase: runs after web-vitals' capture listeners have queued their final metrics.
 addEventListener("visibilitychange", () => document.visibilityState == "hidden" && leave());
 
-if (has("outbound") || has("downloads")) {
-  addEventListener("click", (event) => {
-    const link = (event.target as Element).closest?.("a[href]") as HTMLAnchorElement | null;
-    const name = link && linkEvent(link.href, location.host, has("outbound"), has("downloads"));
-    // The navigation that follows fires pagehide, which sends this event.
-    if (name) api.track(name, { url: link.href });
-  });
-}
-
-if (has("vitals")) {
-  const vitals = document.createElement("script");
-  vitals.src = new URL("v.js", script.src).href;
-  document.head.append(vitals);
-}
+// Optional parts load from the tracker's own base, only when the tag asks for them, so the core
+// pays a few bytes for each instead of its code.
+const loadPart = (file: string) => document.head.append(Object.assign(document.createElement("script"), { src: new URL(file, script.src).href }));
+if (has("outbound") || has("downloads")) loadPart("l.js");
+if (has("vitals")) loadPart("v.js");

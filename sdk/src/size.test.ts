@@ -10,6 +10,8 @@ const SDK = path.resolve(import.meta.dirname, "..");
 const BUDGETS = [
   ["s.js", 2000],
   ["v.js", 4000],
+  ["l.js", 600],
+  ["f.js", 1500],
 ] as const;
 
 const gzipBytes = (file: string) => gzipSync(readFileSync(path.join(SDK, "dist", file)), { level: 9 }).length;
