@@ -3,20 +3,33 @@
 import { Hono } from "hono";
 import type { ApiError } from "@parcours/sdk/wire";
 import type { AppEnv } from "../env";
-import { invalidField } from "../errors";
+import { apiError, invalidField } from "../errors";
 import { isPlainObject } from "../ingest/validate";
+import { siteById } from "../auth/sites";
 
 export const costRoutes = new Hono<AppEnv>();
+
+// Costs of a site that does not exist would be stored and never read: refuse them.
+costRoutes.use("/sites/:site/*", async function requireKnownSite(c, next) {
+  if (!(await siteById(c.env.DB, c.req.param("site")!))) return c.json({ error: apiError("not_found", "no such site", "site") }, 404);
+  await next();
+});
 
 export interface SpendRow { day: string; channel: string; campaign: string; amount: number }
 
 const CHANNEL = /^[a-z0-9][a-z0-9_-]{0,31}$/i;
 
-/** Validates one spend row; `at` names it in errors (rows[3].amount, line 4: amount). */
+// Date.parse takes 2026-02-30 (as March 2nd): a day is valid only when it reads back the same.
+function isCalendarDay(day: string): boolean {
+  const t = /^\d{4}-\d\d-\d\d$/.test(day) ? Date.parse(`${day}T00:00:00Z`) : NaN;
+  return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === day;
+}
+
+/** Validates one spend row; `at` names it in errors (rows[3].amount, line 4.amount). */
 export function parseSpendRow(raw: unknown, at: string): { row: SpendRow } | { error: ApiError } {
   if (!isPlainObject(raw)) return { error: invalidField(at, "a row must be an object") };
   const { day, channel, campaign, amount } = raw;
-  if (typeof day !== "string" || !/^\d{4}-\d\d-\d\d$/.test(day) || Number.isNaN(Date.parse(day))) return { error: invalidField(`${at}.day`, "day must be YYYY-MM-DD") };
+  if (typeof day !== "string" || !isCalendarDay(day)) return { error: invalidField(`${at}.day`, "day must be YYYY-MM-DD") };
   if (typeof channel !== "string" || !CHANNEL.test(channel)) return { error: invalidField(`${at}.channel`, "channel must be a short name") };
   if (campaign !== undefined && campaign !== null && (typeof campaign !== "string" || campaign.length > 256)) return { error: invalidField(`${at}.campaign`, "campaign must be a string") };
   const n = typeof amount === "string" && amount.trim() !== "" ? Number(amount) : amount;

@@ -4,7 +4,8 @@ import type { Site } from "../env";
 import { loadTouchpoints } from "../query/load/journeys";
 import { namedEvents } from "../query/load/aggregates";
 import { personOfKeys } from "../query/load/sql";
-import { feedbackEvents, firstOf, latestBefore, stageEvents } from "../query/marketing/load";
+import { feedbackEvents, firstOf, stageEvents } from "../query/marketing/load";
+import { latestBefore } from "../query/marketing/latest-before";
 import { isLow } from "../query/marketing/feedback";
 import { churnFeatures, scorePerson, trainChurnModel, CHURN_WINDOW_MS, type Factor, type PersonHistory } from "../query/marketing/churn-risk";
 

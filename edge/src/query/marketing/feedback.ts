@@ -1,6 +1,7 @@
 // First-party feedback scored the standard way. Pure.
 // NPS: 0-10, % promoters (9-10) minus % detractors (0-6). CSAT: 1-5, % of 4-5.
 // CES: 1 (very hard) to 7 (very easy), the mean. Scores out of a kind's range are ignored.
+import { latestBefore } from "./latest-before";
 
 export const FEEDBACK_KINDS = ["nps", "csat", "ces"] as const;
 export type FeedbackKind = (typeof FEEDBACK_KINDS)[number];
@@ -26,18 +27,31 @@ export function scoreOf(kind: FeedbackKind, scores: number[]): number | null {
   return scores.reduce((a, b) => a + b, 0) / scores.length;
 }
 
-export interface FeedbackItem {
-  personId: string;
-  ts: number;
-  score: number;
-  comment: string | null;
-  channel: string;
+/** One answer as stored: who, when, on which channel. */
+export interface Answer { personId: string; ts: number; score: number; comment: string | null; channel: string }
+
+export interface FeedbackItem extends Answer {
   /** The person's stage when they answered (their latest stage-mapped event before it). */
   stage: string | null;
-  /** How many touchpoints the person had in the 30 days before answering. */
+  /** How many touchpoints the person had in the 30 days before answering: the step they answered at. */
   step: number;
   /** Channels of the person's touchpoints in the 7 days before answering. */
   preceding: string[];
+}
+
+const DAY = 86_400_000;
+
+/**
+ * Places each answer in the person's journey. Only touchpoints strictly before the answer count:
+ * an answer sent on its own channel is a touchpoint of that channel at the same instant, and
+ * counting it would make every survey channel look like it precedes its own answers.
+ */
+export function placeAnswers(answers: Answer[], touches: Map<string, { ts: number; channel: string }[]>,
+  stages: Map<string, { ts: number; stage: string }[]>): FeedbackItem[] {
+  return answers.map((a) => {
+    const before = (ms: number) => (touches.get(a.personId) ?? []).filter((t) => t.ts < a.ts && t.ts >= a.ts - ms);
+    return { ...a, stage: latestBefore(stages.get(a.personId), a.ts)?.stage ?? null, step: before(30 * DAY).length, preceding: before(7 * DAY).map((t) => t.channel) };
+  });
 }
 
 export interface ScoreRow { key: string; responses: number; score: number | null }

@@ -3,9 +3,10 @@
 import type { Range } from "../params";
 import type { GroupBy } from "../attribution/attribute";
 import { NONE } from "../attribution/attribute";
-import { EVENT_CHANNEL, groupRows } from "../load/sql";
+import type { TouchFilter } from "../journeys";
+import { EVENT_CHANNEL, filterClause, groupRows } from "../load/sql";
 import { isPlainObject } from "../../ingest/validate";
-import { FEEDBACK_KINDS, type FeedbackKind } from "./feedback";
+import { FEEDBACK_KINDS, type Answer, type FeedbackKind } from "./feedback";
 
 const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
@@ -23,14 +24,19 @@ export async function unitCosts(db: D1Database, siteId: string): Promise<Record<
   return Object.fromEntries(rows);
 }
 
-export interface FeedbackEvent { personId: string; ts: number; kind: FeedbackKind; score: number; comment: string | null; channel: string }
+export interface FeedbackEvent extends Answer { kind: FeedbackKind }
 
-/** `feedback` events with a known kind and a numeric score, in time order. */
-export async function feedbackEvents(db: D1Database, siteId: string, range: Range, people: Map<string, string>): Promise<FeedbackEvent[]> {
+/**
+ * `feedback` events with a known kind and a numeric score, in time order. The channel filter is
+ * the caller's: an answer's channel is its session's unless it named its own (EVENT_CHANNEL).
+ */
+export async function feedbackEvents(db: D1Database, siteId: string, range: Range, people: Map<string, string>,
+  { channel: _, ...filter }: TouchFilter = {}): Promise<FeedbackEvent[]> {
+  const f = filterClause("e", filter);
   const rows = await db.prepare(
     `SELECT e.ident_key, e.ts, e.properties, ${EVENT_CHANNEL} FROM events e JOIN sessions s ON s.id = e.session_id
-     WHERE e.site_id = ? AND e.event = 'feedback' AND e.ts BETWEEN ? AND ? ORDER BY e.ts`)
-    .bind(siteId, range.from, range.to).raw<[string, number, string | null, string]>();
+     WHERE e.site_id = ? AND e.event = 'feedback' AND e.ts BETWEEN ? AND ?${f.sql} ORDER BY e.ts`)
+    .bind(siteId, range.from, range.to, ...f.params).raw<[string, number, string | null, string]>();
   const out: FeedbackEvent[] = [];
   for (const [key, ts, props, channel] of rows) {
     const p = props ? JSON.parse(props) : null;
@@ -47,16 +53,6 @@ export async function stageEvents(db: D1Database, siteId: string, range: Range, 
   const rows = await db.prepare("SELECT ident_key, ts, stage FROM events WHERE site_id = ? AND ts BETWEEN ? AND ? AND stage IS NOT NULL ORDER BY ts")
     .bind(siteId, range.from, range.to).raw<[string, number, string]>();
   return groupRows(rows, ([key]) => people.get(key)!, ([, ts, stage]) => ({ ts, stage }));
-}
-
-/** The latest entry strictly before `ts` in a time-ordered list (the moment itself is not its own past). */
-export function latestBefore<T extends { ts: number }>(list: T[] | undefined, ts: number): T | undefined {
-  let found: T | undefined;
-  for (const x of list ?? []) {
-    if (x.ts >= ts) break;
-    found = x;
-  }
-  return found;
 }
 
 /** First time each person did one of `names`. */

@@ -3,17 +3,20 @@
 import { Hono, type Context } from "hono";
 import type { AppEnv } from "../../env";
 import { invalidField } from "../../errors";
-import { ParamError, parseChoice, parseCommon, parseConversion, parseInteger, parseList } from "../params";
+import type { Site } from "../../env";
+import { ParamError, parseChoice, parseCommon, parseConversion, parseDuration, parseInteger, parseList, parseName, type Common } from "../params";
 import { attribute, MODELS, toAttributionJourneys } from "../attribution/attribute";
-import { pathCounts, removalEffects } from "../attribution/markov";
-import { DAY_MS, type Journey } from "../journeys";
+import { DAY_MS } from "../journeys";
 import { loadJourneys, loadTouchpoints } from "../load/journeys";
+import { namedEvents } from "../load/aggregates";
 import { personOfKeys } from "../load/sql";
+import { stalledPeople } from "../stalled";
 import { toCsv } from "../csv";
 import { roiRows } from "./roi";
-import { FEEDBACK_KINDS, summarizeFeedback } from "./feedback";
+import { FEEDBACK_KINDS, placeAnswers, summarizeFeedback } from "./feedback";
 import { valueSegments, type PersonValue } from "./value";
-import { feedbackEvents, latestBefore, mediaSpend, stageEvents, unitCosts } from "./load";
+import { feedbackEvents, mediaSpend, stageEvents, unitCosts } from "./load";
+import { nextBestTouchpoints, suggestionFor } from "./next-best";
 import { computeChurnScores, DEFAULT_CHURN_EVENTS, type ScoredPerson } from "../../jobs/churn-scores";
 
 export const marketingRoutes = new Hono<AppEnv>();
@@ -61,17 +64,10 @@ marketingRoutes.get("/feedback", async (c) => {
   // Touchpoints and stages from before the range count too: they precede answers inside it.
   const wide = { from: common.from - 30 * DAY_MS, to: common.to };
   const [events, touches, stages] = await Promise.all([
-    feedbackEvents(db, siteId, common, people), loadTouchpoints(db, siteId, wide, people), stageEvents(db, siteId, wide, people),
+    feedbackEvents(db, siteId, common, people, common.filter), loadTouchpoints(db, siteId, wide, people), stageEvents(db, siteId, wide, people),
   ]);
-  const items = events.filter((e) => e.kind === kind && (!common.filter.channel || e.channel === common.filter.channel)).map((e) => {
-    const own = touches.get(e.personId) ?? [];
-    return {
-      ...e,
-      stage: latestBefore(stages.get(e.personId), e.ts)?.stage ?? null,
-      step: own.filter((t) => t.ts <= e.ts && t.ts > e.ts - 30 * DAY_MS).length,
-      preceding: own.filter((t) => t.ts <= e.ts && t.ts > e.ts - 7 * DAY_MS).map((t) => t.channel),
-    };
-  });
+  const answers = events.filter((e) => e.kind === kind && (!common.filter.channel || e.channel === common.filter.channel));
+  const items = placeAnswers(answers, touches, stages);
   return c.json(summarizeFeedback(kind, items, parseInteger(q, "comments", 50, 0, 500)));
 });
 
@@ -99,47 +95,58 @@ marketingRoutes.get("/segments/value", async (c) => {
   return c.json(valueSegments([...people.values()], { by, top, min }));
 });
 
-/** For each stage, the channel whose removal would cost its people's journeys the most conversions. */
-function nextBestByStage(journeys: Journey[], stageOf: (personId: string) => string | null): Map<string | null, string | null> {
-  const byStage = new Map<string | null, Journey[]>();
-  for (const j of journeys) {
-    const s = stageOf(j.personId);
-    byStage.set(s, [...(byStage.get(s) ?? []), j]);
+/**
+ * Scores as the cron stored them, best first; computed now when the cron has not reached the site
+ * yet or other churn events are asked for. `only` narrows them to some people (the stalled).
+ */
+async function churnScoresOf(db: D1Database, site: Site, events: string[] | null, only: string[] | null, limit: number) {
+  if (events === null) {
+    const stored = await db.prepare(
+      `SELECT person_id, score, factors, stage, computed_at FROM churn_scores WHERE site_id = ?1
+       ${only ? "AND person_id IN (SELECT value FROM json_each(?3))" : ""} ORDER BY score DESC LIMIT ?2`)
+      .bind(site.id, limit, ...(only ? [JSON.stringify(only)] : [])).raw<[string, number, string, string | null, number]>();
+    if (stored.length) {
+      return { computedAt: stored[0][4], people: stored.map(([personId, score, factors, stage]): ScoredPerson => ({ personId, score, factors: JSON.parse(factors), stage })) };
+    }
   }
-  const best = (js: Journey[]) => {
-    const { effects } = removalEffects(pathCounts(toAttributionJourneys(js, "channel", "count")));
-    const top = Object.entries(effects).sort((a, b) => b[1] - a[1])[0];
-    return top && top[1] > 0 ? top[0] : null;
-  };
-  const overall = best(journeys);
-  return new Map([...byStage].map(([s, js]) => [s, best(js) ?? overall]));
+  const computedAt = Date.now();
+  const { scored } = await computeChurnScores(db, site, computedAt, events ?? DEFAULT_CHURN_EVENTS);
+  const wanted = only && new Set(only);
+  return { computedAt, people: (wanted ? scored.filter((p) => wanted.has(p.personId)) : scored).slice(0, limit) };
+}
+
+/** People who did `started` and not `expected` within `after`, as the /stalled list finds them. */
+async function stalledOf(db: D1Database, siteId: string, q: Query, common: Common, people: Map<string, string>) {
+  const started = parseName(q, "started");
+  const expected = parseName(q, "expected");
+  const after = parseDuration(q, "after", "3d");
+  const events = await namedEvents(db, siteId, common, common.filter, [started, expected], { people, withChannel: false });
+  return new Map(stalledPeople(events, started, expected, after.ms, common.to).map((s) => [s.personId, s.startedAt]));
 }
 
 marketingRoutes.get("/at-risk", async (c) => {
   const q = queryOf(c);
   const limit = parseInteger(q, "limit", 100, 1, 10_000);
   const format = parseChoice(q, "format", ["json", "csv"] as const, "json");
-  const events = q("event") ? parseList(q, "event", 10) : DEFAULT_CHURN_EVENTS;
+  const events = q("event") ? parseList(q, "event", 10) : null;
   const site = c.get("site");
   const db = c.env.DB;
-  // The cron keeps the ranking; a site it has not reached yet is scored now.
-  const stored = await db.prepare("SELECT person_id, score, factors, stage, computed_at FROM churn_scores WHERE site_id = ? ORDER BY score DESC LIMIT ?")
-    .bind(site.id, limit).raw<[string, number, string, string | null, number]>();
-  let people: ScoredPerson[];
-  let computedAt: number;
-  if (stored.length && !q("event")) {
-    people = stored.map(([personId, score, factors, stage]) => ({ personId, score, factors: JSON.parse(factors), stage }));
-    computedAt = stored[0][4];
-  } else {
-    computedAt = Date.now();
-    people = (await computeChurnScores(db, site, computedAt, events)).scored.slice(0, limit);
-  }
   const { common, load } = journeysFor(c, q);
-  const [journeys, stages] = await Promise.all([load(), personOfKeys(db, site.id).then((p) => stageEvents(db, site.id, { from: 0, to: common.to }, p))]);
-  const nextBest = nextBestByStage(journeys, (id) => stages.get(id)?.at(-1)?.stage ?? null);
-  const rows = people.map((p) => ({ ...p, nextBestTouchpoint: nextBest.get(p.stage) ?? nextBest.get(null) ?? null }));
-  if (format === "json") return c.json({ computedAt: new Date(computedAt).toISOString(), churnEvents: events, people: rows });
-  const csv = toCsv(["personId", "score", "stage", "nextBestTouchpoint", "factors"],
-    rows.map((r) => [r.personId, Number(r.score.toFixed(4)), r.stage, r.nextBestTouchpoint, r.factors.map((f) => `${f.feature} ${f.weight >= 0 ? "+" : ""}${f.weight.toFixed(2)}`).join("; ")]));
+  const people = await personOfKeys(db, site.id);
+  const stalled = q("started") === undefined ? null : await stalledOf(db, site.id, q, common, people);
+  // Stages from the start: the stage a touchpoint found a person at may have been set long before.
+  const [scores, journeys, stages] = await Promise.all([
+    churnScoresOf(db, site, events, stalled && [...stalled.keys()], limit), load(), stageEvents(db, site.id, { from: 0, to: common.to }, people),
+  ]);
+  const best = nextBestTouchpoints(journeys, stages);
+  const rows = scores.people.map((p) => ({
+    ...p,
+    nextBestTouchpoint: suggestionFor(best, p.stage),
+    ...(stalled && { stalledSince: new Date(stalled.get(p.personId)!).toISOString() }),
+  }));
+  if (format === "json") return c.json({ computedAt: new Date(scores.computedAt).toISOString(), churnEvents: events ?? DEFAULT_CHURN_EVENTS, people: rows });
+  const csv = toCsv(["personId", "score", "stage", "nextBestTouchpoint", "factors", ...(stalled ? ["stalledSince"] : [])],
+    rows.map((r) => [r.personId, Number(r.score.toFixed(4)), r.stage, r.nextBestTouchpoint,
+      r.factors.map((f) => `${f.feature} ${f.weight >= 0 ? "+" : ""}${f.weight.toFixed(2)}`).join("; "), ...(r.stalledSince ? [r.stalledSince] : [])]));
   return c.body(csv, 200, { "content-type": "text/csv; charset=utf-8", "content-disposition": 'attachment; filename="at-risk.csv"' });
 });
