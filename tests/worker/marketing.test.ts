@@ -140,6 +140,14 @@ describe("who is worth most and who is about to leave", () => {
     expect(await countRows("SELECT count(*) AS n FROM churn_scores WHERE site_id = ?", site.id)).toBe(9); // everyone but the 4 who left
     const fromCron = await read(site, "/at-risk?limit=1");
     expect(fromCron.people[0].personId).toBe(first.personId);
+    // Within the hour the next cron keeps them rather than learning again.
+    await sendBatch(site, [track("late", "browse", at(0), "web")]);
+    await stored(site, batch.length + 1);
+    const again = createExecutionContext();
+    await worker.scheduled(createScheduledController({ cron: "*/5 * * * *", scheduledTime: Date.now() }), env, again);
+    await waitOnExecutionContext(again);
+    expect((await read(site, "/at-risk")).computedAt).toBe(fromCron.computedAt);
+    expect(await countRows("SELECT count(*) AS n FROM churn_scores WHERE site_id = ?", site.id)).toBe(9);
 
     const csv = await SELF.fetch(`${BASE}/api/sites/${site.id}/at-risk?format=csv`, { headers: { authorization: `Bearer ${site.readToken}` } });
     expect(csv.headers.get("content-type")).toContain("text/csv");
@@ -175,5 +183,8 @@ describe("who is worth most and who is about to leave", () => {
     const [header, row] = (await csv.text()).split("\r\n");
     expect(header).toBe("personId,score,stage,nextBestTouchpoint,factors,stalledSince");
     expect(row).toContain(",consideration,phone,");
+    const incomplete = await SELF.fetch(`${BASE}/api/sites/${site.id}/at-risk?started=quote_requested`, { headers: { authorization: `Bearer ${site.readToken}` } });
+    expect(incomplete.status).toBe(400);
+    expect((await incomplete.json<any>()).error.field).toBe("expected");
   });
 });
