@@ -52,6 +52,8 @@ describe("costs and returns", () => {
       const under = await read(site, `/roi?model=${model}`);
       expect(under.rows.find((r: any) => r.group === "email"), model).toMatchObject({ conversions: 2, revenue: 300, cpa: 50, roas: 3 });
     }
+    // Filtered to the journeys that touched the phone, the e-mail budget is not set against them.
+    expect((await read(site, "/roi?model=linear&channel=phone")).rows).toEqual([expect.objectContaining({ group: "phone", mediaCost: 0, operationalCost: 5 })]);
     expect(await adminGet(`/sites/${site.id}/spend`)).toEqual({ rows: [{ day, channel: "email", campaign: "", amount: 100 }] });
     expect(await adminGet(`/sites/${site.id}/unit-costs`)).toEqual({ phone: 5 });
   });

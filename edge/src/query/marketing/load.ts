@@ -10,12 +10,17 @@ import { FEEDBACK_KINDS, type Answer, type FeedbackKind } from "./feedback";
 
 const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
-/** Media spend in the range per channel or campaign (a campaign-less row counts as "(none)"). */
-export async function mediaSpend(db: D1Database, siteId: string, range: Range, groupBy: GroupBy): Promise<Record<string, number>> {
+/**
+ * Media spend in the range per channel or campaign (a campaign-less row counts as "(none)"). A
+ * channel or campaign filter narrows it too: the journeys that touched it are set against what
+ * was spent on it, not against the whole budget.
+ */
+export async function mediaSpend(db: D1Database, siteId: string, range: Range, groupBy: GroupBy, { channel, campaign }: TouchFilter = {}): Promise<Record<string, number>> {
   // Spend is recorded by channel and campaign; a source breakdown falls back to the channel.
   const col = groupBy === "campaign" ? "campaign" : "channel";
-  const rows = await db.prepare(`SELECT ${col} AS g, SUM(amount) AS amount FROM spend WHERE site_id = ? AND day BETWEEN ? AND ? GROUP BY ${col}`)
-    .bind(siteId, dayOf(range.from), dayOf(range.to)).raw<[string, number]>();
+  const f = filterClause("sp", { channel, campaign });
+  const rows = await db.prepare(`SELECT ${col} AS g, SUM(amount) AS amount FROM spend sp WHERE site_id = ? AND day BETWEEN ? AND ?${f.sql} GROUP BY ${col}`)
+    .bind(siteId, dayOf(range.from), dayOf(range.to), ...f.params).raw<[string, number]>();
   return Object.fromEntries(rows.map(([g, amount]) => [g === "" ? NONE : g, amount]));
 }
 
