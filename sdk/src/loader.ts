@@ -78,11 +78,14 @@ async function flush(): Promise<void> {
 
 /**
  * The page is going away: hand what is not already in flight to sendBeacon, which the browser
- * sends after the page is gone (as text/plain, like fetch with a string body).
+ * sends after the page is gone (as text/plain, like fetch with a string body). A beacon accepted
+ * is not a beacon delivered: the browser accepts one for a server that is down. So after a failed
+ * send the messages stay stored as well, and the next page load sends them again (the edge
+ * stores a message once, by messageId).
  */
 function leave() {
   const rest = queue.filter((m) => !inFlight.includes(m));
-  if (consent == "granted" && rest.length && navigator.sendBeacon(url, batchBody(rest, data.key, now()))) {
+  if (consent == "granted" && rest.length && navigator.sendBeacon(url, batchBody(rest, data.key, now())) && !failures) {
     queue = inFlight;
     save();
   }

@@ -2,11 +2,12 @@ import type { KeyValueStorage } from "./storage";
 import { MAX_MESSAGE_BYTES, MAX_REQUEST_BYTES, type Message } from "./wire";
 
 const BACKOFF_BASE_MS = 1000;
-const BACKOFF_MAX_MS = 5 * 60 * 1000;
+const BACKOFF_MAX_MS = 30 * 1000;
 
 /**
  * Delay before retry number `attempt` (1, 2, ...): exponential, capped, with "equal jitter" so
- * that many clients failing together (an edge outage) do not retry in lockstep.
+ * that many clients failing together (an edge outage) do not retry in lockstep. The cap bounds
+ * how long a client waits once the edge is back: 30 s, well within a visit to a page.
  */
 export const backoffMs = (attempt: number, random = Math.random): number =>
   (Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1)) * (1 + random())) / 2;

@@ -27,6 +27,8 @@ const READ = { Authorization: "Bearer demo-read-token" };
 const RUN = Date.now().toString(36);
 
 let worker: { url: string; stop(): Promise<void> };
+/** The worker's local D1 and queues: a restarted worker picks them up again. */
+let persistDir: string;
 let site: { server: Server; url: string };
 let browser: Browser;
 let context: BrowserContext;
@@ -79,7 +81,8 @@ const ready = (p: Page) => p.waitForFunction(() => typeof (window as { parcours?
 
 beforeAll(async () => {
   if (!existsSync(path.join(ROOT, "edge/public/s.js"))) throw new Error("run `npm run build -w sdk` first");
-  worker = await startServer({ port: 8790 + Math.floor(Math.random() * 100), persistDir: mkdtempSync(path.join(tmpdir(), "parcours-e2e-")) });
+  persistDir = mkdtempSync(path.join(tmpdir(), "parcours-e2e-"));
+  worker = await startServer({ port: 8790 + Math.floor(Math.random() * 100), persistDir });
   site = await servePages(worker.url);
   browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
@@ -271,4 +274,42 @@ describe("script tag s.js against the real worker", () => {
       expect(e.properties).toMatchObject({ value: expect.any(Number), rating: expect.any(String), id: expect.any(String), navigationType: expect.any(String), path: "/fast" });
     }
   });
+});
+
+// Issue 6, the SDK side. Last in the file: it stops the worker the other tests share and starts it
+// again on the same port and the same local D1, so the page's tag points at a server that comes back.
+describe("script tag s.js when the worker is down", () => {
+  it("keeps events tracked during an outage across a reload and delivers each exactly once when it is back", async () => {
+    await page.goto(`${site.url}/outage`);
+    const visitor = await anonymousIdOf(page);
+    await eventually((all) => all.some((e) => ofVisitor(visitor)(e) && e.type == "page"));
+    const port = new URL(worker.url).port;
+    await worker.stop();
+
+    const waiting = () => page.evaluate(() => JSON.parse(localStorage.parcours)[1] as { messageId: string; event?: string; type: string }[]);
+    const failedOnce = () => new Promise((r) => setTimeout(r, 2500)); // the 1 s batch timer, then a refused connection
+    await page.evaluate(() => ["outage_1", "outage_2"].forEach((name) => (window as any).parcours.track(name)));
+    await failedOnce();
+    // The reload's pagehide hands the queue to sendBeacon, which the browser accepts although
+    // nothing listens: the messages must stay stored for the next page all the same.
+    await page.reload();
+    await ready(page);
+    await page.evaluate(() => (window as any).parcours.track("outage_3"));
+    await failedOnce();
+    const kept = await waiting();
+    expect(kept.map((m) => m.event ?? m.type)).toEqual(["outage_1", "outage_2", "page", "outage_3"]);
+
+    // Back on the same port and D1. Nothing on the page is touched: no flush(), no `online` event;
+    // the backoff (capped at 30 s) retries by itself.
+    worker = await startServer({ port: Number(port), persistDir });
+    const back = Date.now();
+    const ids = kept.map((m) => m.messageId);
+    await eventually((all) => ids.every((id) => all.some((e) => e.messageId == id)), 45_000);
+    expect(Date.now() - back).toBeLessThan(45_000);
+    await page.waitForFunction(() => JSON.parse(localStorage.parcours)[1].length == 0, null, { timeout: 10_000 });
+    await new Promise((r) => setTimeout(r, 3000)); // a late duplicate would show by now
+    const mine = (await events()).filter(ofVisitor(visitor));
+    for (const id of ids) expect(mine.filter((e) => e.messageId == id)).toHaveLength(1);
+    expect(mine.map((e) => e.event ?? e.type).sort()).toEqual(["outage_1", "outage_2", "outage_3", "page", "page"]);
+  }, 180_000);
 });
