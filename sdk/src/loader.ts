@@ -28,7 +28,9 @@ const now = () => new Date().toISOString();
 let consent = initialConsent(has("consent"), has("respectDnt"));
 let [identity, queue]: [Identity, Message[]] = load() || [{ anonymousId: uuid() }, []];
 let inFlight: Message[] = [];
-let failures = 0;
+// Sends not known to have gone through. Messages an earlier page left count as one: until this page
+// has reached the edge, a beacon is no proof of delivery (see leave()).
+let failures = queue.length ? 1 : 0;
 let timer: ReturnType<typeof setTimeout>;
 
 // localStorage throws in sandboxed iframes and some private modes: then the page runs cookieless.
@@ -79,9 +81,9 @@ async function flush(): Promise<void> {
 /**
  * The page is going away: hand what is not already in flight to sendBeacon, which the browser
  * sends after the page is gone (as text/plain, like fetch with a string body). A beacon accepted
- * is not a beacon delivered: the browser accepts one for a server that is down. So after a failed
- * send the messages stay stored as well, and the next page load sends them again (the edge
- * stores a message once, by messageId).
+ * is not a beacon delivered: the browser accepts one for a server that is down. So until a send
+ * went through, the messages stay stored as well, and the next page load sends them again (the
+ * edge stores a message once, by messageId).
  */
 function leave() {
   const rest = queue.filter((m) => !inFlight.includes(m));
