@@ -1,6 +1,7 @@
-// Sizes of what a site downloads: our script tag (s.js), the lazily loaded vitals (v.js) and the
-// npm bundle, beside the main browser bundle of three well-known trackers, measured in the same run
-// from their npm packages (from node_modules if present, else installed into a temp dir).
+// Sizes of what a site downloads: our script tag (s.js), its lazily loaded parts (v.js vitals,
+// l.js links and downloads), the survey prompt (f.js) and the npm bundle, beside the main browser
+// bundle of three well-known trackers, measured in the same run from their npm packages (from
+// node_modules if present, else installed into a temp dir).
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -129,10 +129,10 @@ watchPages(api.page, has("hash"));
 addEventListener("online", flush);
 addEventListener("pagehide", leave);
 // On window in the bubble phase: runs after web-vitals' capture listeners have queued their final metrics.
-addEventListener("visibilitychange", () => document.visibilityState == "hidden" && leave());
+addEventListener("visibilitychange", () => document.hidden && leave());
 
 // Optional parts load from the tracker's own base, only when the tag asks for them, so the core
 // pays a few bytes for each instead of its code.
-const loadPart = (file: string) => document.head.append(Object.assign(document.createElement("script"), { src: new URL(file, script.src).href }));
+const loadPart = (file: string) => document.head.append(Object.assign(document.createElement("script"), { src: new URL(file, script.src) }));
 if (has("outbound") || has("downloads")) loadPart("l.js");
 if (has("vitals")) loadPart("v.js");

@@ -10,7 +10,7 @@ const KEEPALIVE_MAX_BYTES = 60_000;
  * the request is cross-origin); keepalive lets it finish after the page is closed. `headers` is
  * for server sources (Basic auth with the secret key).
  */
-export function fetchTransport(headers: Record<string, string> = {}): Transport {
+export function fetchTransport(headers?: Record<string, string>): Transport {
   return async function send(url, body) {
     try {
       const response = await fetch(url, {
