@@ -235,8 +235,14 @@ describe("script tag s.js against the real worker", () => {
   });
 
   it("tracks outbound links and file downloads when asked to", async () => {
+    await page.goto(`${site.url}/links`);
+    await ready(page);
+    // Not asked: l.js is not loaded.
+    expect(await page.evaluate(() => [...document.scripts].map((s) => s.src))).toEqual([`${worker.url}/s.js`]);
     await page.goto(`${site.url}/links?attrs=data-outbound%20data-downloads`);
     await ready(page);
+    // l.js comes from beside s.js, once it has run.
+    await page.waitForFunction((src) => [...document.scripts].some((s) => s.src == src), `${worker.url}/l.js`);
     const visitor = await anonymousIdOf(page);
     await page.route("https://example.org/**", (route) => route.fulfill({ body: "ok" }));
     await page.route("**/files/**", (route) => route.fulfill({ body: "pdf" }));
