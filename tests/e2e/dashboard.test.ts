@@ -212,6 +212,7 @@ describe("dashboard", () => {
     const paths = await api<{ paths: unknown[]; sankey: { links: unknown[] } }>("/paths?to=purchase&max_steps=5&top=20");
     expect(paths.paths.length).toBeGreaterThan(0);
     expect(await page.locator(".top-paths tbody tr").count()).toBe(paths.paths.length);
+    await page.locator(".sankey svg").waitFor();
     expect(await page.locator(".sankey svg path").count()).toBe(paths.sankey.links.length);
     await shot("paths");
   });

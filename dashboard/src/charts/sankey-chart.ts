@@ -1,6 +1,6 @@
 import { sankey, sankeyLeft, sankeyLinkHorizontal, sankeyRight, type SankeyLink, type SankeyNode } from "d3-sankey";
 import { html } from "htm/preact";
-import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+import { useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { SankeyData } from "../api";
 
 interface Node extends SankeyNode {
@@ -17,8 +17,11 @@ const MARGIN = 4;
 export function SankeyChart({ data, align }: { data: SankeyData; align: "left" | "right" }) {
   const box = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(0);
-  useEffect(() => {
+  // Measured before paint (not only when the observer first reports, a frame later) so the
+  // chart arrives with the table instead of after it.
+  useLayoutEffect(() => {
     const root = box.current as HTMLDivElement;
+    setWidth(root.clientWidth);
     const observer = new ResizeObserver(() => setWidth(root.clientWidth));
     observer.observe(root);
     return () => observer.disconnect();
