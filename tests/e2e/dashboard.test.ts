@@ -176,7 +176,8 @@ describe("dashboard", () => {
     expect(await kpi("conversions")).toBe(formatInt(o.conversions));
     expect(await kpi("conversionRate")).toBe(formatPercent(o.conversionRate));
     expect(await kpi("medianTimeToConvertMs")).toBe(formatDuration(o.medianTimeToConvertMs));
-    expect(await page.locator(".chart canvas").count()).toBeGreaterThan(0);
+    // uPlot mounts in an effect after the numbers render.
+    await page.locator(".chart canvas").first().waitFor();
     const { channels } = await api<{ channels: { channel: string; touchpoints: number }[] }>("/channels");
     const labels = await page.locator(".bar-list .bar-label").allTextContents();
     expect(labels.sort()).toEqual(channels.map((c) => c.channel).sort());
