@@ -41,6 +41,8 @@ export function pendingBodies(events: EnrichedEvent[], filtered: FilteredEvent[]
 
 export class IngestBuffer extends DurableObject<Bindings> {
   private ready = false;
+  // Whether a flush is known to be scheduled, so a request does not ask storage each time.
+  private alarmSet = false;
 
   private init() {
     if (this.ready) return;
@@ -48,17 +50,24 @@ export class IngestBuffer extends DurableObject<Bindings> {
     this.ready = true;
   }
 
-  /** Stores one request's accepted messages; resolves once they are durable. */
-  async append(siteId: string, receivedAt: number, events: EnrichedEvent[], filtered: FilteredEvent[]): Promise<void> {
+  /**
+   * Stores one request's accepted messages, already serialized by pendingBodies (the caller does
+   * that work, so this single-threaded object only writes); resolves once they are durable.
+   */
+  async append(siteId: string, receivedAt: number, bodies: string[]): Promise<void> {
     this.init();
-    for (const body of pendingBodies(events, filtered)) {
+    for (const body of bodies) {
       this.ctx.storage.sql.exec("INSERT INTO pending (site_id, received_at, body) VALUES (?, ?, ?)", siteId, receivedAt, body);
     }
+    if (this.alarmSet) return;
     if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + FLUSH_DELAY_MS);
+    this.alarmSet = true;
   }
 
   async alarm(): Promise<void> {
     this.init();
+    // Cleared before reading: a request appending while this flush runs schedules the next one.
+    this.alarmSet = false;
     const rows = this.ctx.storage.sql
       .exec<{ id: number; site_id: string; received_at: number; body: string }>("SELECT id, site_id, received_at, body FROM pending ORDER BY id LIMIT ?", MAX_ROWS_PER_FLUSH)
       .toArray();

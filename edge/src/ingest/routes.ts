@@ -12,6 +12,7 @@ import { isPlainObject } from "./validate";
 import type { RequestFacts } from "./enrich";
 import { hostOf } from "./channel";
 import { overLimit } from "./rate-limit";
+import { pendingBodies } from "./buffer";
 
 export const ingestRoutes = new Hono<AppEnv>();
 
@@ -98,7 +99,7 @@ async function ingest(c: Ctx, raws: unknown[], auth: { site: Site; trusted: bool
   if (events.length || filtered.length) {
     // Durable before the 200: the site's ingest buffer keeps it until it reaches R2 and the queue.
     const buffer = c.env.INGEST_BUFFER.get(c.env.INGEST_BUFFER.idFromName(auth.site.id));
-    await buffer.append(auth.site.id, f.receivedAt, events, filtered);
+    await buffer.append(auth.site.id, f.receivedAt, pendingBodies(events, filtered));
   }
   corsFor(c, auth.site);
   return result;
