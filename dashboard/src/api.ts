@@ -113,6 +113,9 @@ export interface StalledPerson {
   startedAt: string | number | null;
   lastTouchpoint: { timestamp: string | number | null; channel: string; event: string } | null;
   contactChannel: string;
+  stage: string;
+  /** The channel that moved people on from this person's stage (see next-best.ts on the edge). */
+  nextBestTouchpoint: string;
 }
 export interface EventRow {
   messageId: string;
@@ -267,6 +270,8 @@ const readStalledPerson: Reader<StalledPerson> = record({
   startedAt: time,
   lastTouchpoint: (value) => (value ? record({ timestamp: time, channel: str, event: str })(value) : null),
   contactChannel: str,
+  stage: str,
+  nextBestTouchpoint: str,
 });
 const readEvent: Reader<EventRow> = record({
   messageId: str,

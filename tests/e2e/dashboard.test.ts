@@ -239,9 +239,11 @@ describe("dashboard", () => {
 
   it("stalled: the follow-up list, its CSV, and a person's timeline", async () => {
     await open("#/stalled");
-    const { people } = await api<{ people: { personId: string }[] }>("/stalled?started=quote_requested&expected=purchase&after=3d");
+    const { people } = await api<{ people: { personId: string; nextBestTouchpoint: string | null }[] }>("/stalled?started=quote_requested&expected=purchase&after=3d");
     expect(people.length).toBeGreaterThan(0);
     expect(await page.locator(".stalled tbody tr").count()).toBe(people.length);
+    const suggested = await page.locator('.stalled tbody td[data-label="Next best touchpoint"]').allTextContents();
+    expect(suggested).toEqual(people.map((p) => p.nextBestTouchpoint || "—"));
     await shot("stalled");
 
     const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Export CSV" }).click()]);

@@ -177,6 +177,13 @@ describe("who is worth most and who is about to leave", () => {
     const stalled = await read(site, "/at-risk?started=quote_requested&expected=purchase&after=3d");
     expect(stalled.people).toEqual([expect.objectContaining({ stage: "consideration", nextBestTouchpoint: "phone", stalledSince: at(6, 5) })]);
     expect((await read(site, `/people/${stalled.people[0].personId}/timeline`)).userIds).toEqual(["s1"]);
+    // The follow-up list itself carries the same suggestion, in JSON and CSV.
+    const followUp = await read(site, "/stalled?started=quote_requested&expected=purchase&after=3d");
+    expect(followUp.people).toEqual([expect.objectContaining({ userIds: ["s1"], stage: "consideration", nextBestTouchpoint: "phone", contactChannel: "email" })]);
+    const followUpCsv = await SELF.fetch(`${BASE}/api/sites/${site.id}/stalled?format=csv&started=quote_requested&expected=purchase&after=3d`, { headers: { authorization: `Bearer ${site.readToken}` } });
+    const [followHeader, followRow] = (await followUpCsv.text()).split("\r\n");
+    expect(followHeader.endsWith(",contactChannel,stage,nextBestTouchpoint")).toBe(true);
+    expect(followRow.endsWith(",email,consideration,phone")).toBe(true);
     const everyone = await read(site, "/at-risk");
     expect(everyone.people).toHaveLength(6);
     // The buyers are at the decision stage, after which nothing was seen: the overall best.

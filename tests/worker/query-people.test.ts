@@ -112,6 +112,9 @@ describe("person-level reads", () => {
         startedAt: iso(base + 10 * MIN),
         lastTouchpoint: { timestamp: iso(base + 2 * DAY), channel: "phone", event: "call" },
         contactChannel: "phone",
+        stage: "consideration",
+        // Which channel it is, is the marketing test's business (known by construction there).
+        nextBestTouchpoint: expect.any(String),
       },
     ]);
     const csv = await SELF.fetch(`${BASE}/api/sites/${site.id}/stalled?started=quote_requested&expected=purchase&after=3d&format=csv`, {
@@ -119,8 +122,8 @@ describe("person-level reads", () => {
     });
     expect(csv.headers.get("content-type")).toMatch(/^text\/csv/);
     const lines = (await csv.text()).trim().split("\r\n");
-    expect(lines[0]).toBe("personId,userIds,startedAt,lastTouchpointAt,lastTouchpointChannel,lastTouchpointEvent,contactChannel");
-    expect(lines[1]).toBe(`${body.people[0].personId},t-user,${iso(base + 10 * MIN)},${iso(base + 2 * DAY)},phone,call,phone`);
+    expect(lines[0]).toBe("personId,userIds,startedAt,lastTouchpointAt,lastTouchpointChannel,lastTouchpointEvent,contactChannel,stage,nextBestTouchpoint");
+    expect(lines[1]).toBe(`${body.people[0].personId},t-user,${iso(base + 10 * MIN)},${iso(base + 2 * DAY)},phone,call,phone,consideration,${body.people[0].nextBestTouchpoint}`);
   });
 
   it("finds what precedes unsubscribing, with lift against everyone", async () => {

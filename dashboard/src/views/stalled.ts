@@ -40,7 +40,7 @@ export function StalledView({ api, query, route }: ViewProps) {
         <div class="table-wrap"><table class="stalled">
           <thead><tr>
             <th scope="col">Person</th><th scope="col">Started</th><th scope="col">Last touchpoint</th>
-            <th scope="col">Channel</th><th scope="col">Contact via</th>
+            <th scope="col">Channel</th><th scope="col">Stage</th><th scope="col">Contact via</th><th scope="col">Next best touchpoint</th>
           </tr></thead>
           <tbody>
             ${people.map(
@@ -49,7 +49,9 @@ export function StalledView({ api, query, route }: ViewProps) {
                 <td data-label="Started">${formatDateTime(p.startedAt)}</td>
                 <td data-label="Last touchpoint">${p.lastTouchpoint ? html`${p.lastTouchpoint.event} <span class="muted">${formatDateTime(p.lastTouchpoint.timestamp)}</span>` : "—"}</td>
                 <td data-label="Channel">${p.lastTouchpoint?.channel || "—"}</td>
+                <td data-label="Stage">${p.stage || "—"}</td>
                 <td data-label="Contact via">${p.contactChannel || "—"}</td>
+                <td data-label="Next best touchpoint">${p.nextBestTouchpoint || "—"}</td>
               </tr>`,
             )}
           </tbody>
