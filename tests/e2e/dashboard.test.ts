@@ -349,6 +349,47 @@ describe("dashboard", () => {
     expect(await page.locator(".kpi").count()).toBe(0);
   });
 
+  it("lets the admin switch between sites, each view reading the chosen site", async () => {
+    const admin = { authorization: "Bearer dev-admin-token", "content-type": "application/json" };
+    const created = await fetch(`${worker.url}/api/admin/sites`, {
+      method: "POST", headers: admin,
+      body: JSON.stringify({ name: `Second shop ${RUN}`, allowedOrigins: ["https://second.example"], conversions: ["purchase"] }),
+    });
+    expect(created.status).toBe(201);
+    const second = (await created.json()) as { id: string; secretKey: string; readToken: string };
+    const batch = [1, 2, 3].map((n) => ({ type: "track", event: "purchase", messageId: `${RUN}-second-${n}`, userId: `${RUN}-second-${n}`,
+      timestamp: new Date(Date.now() - n * 3_600_000).toISOString(), properties: { revenue: 10 }, context: { channel: "store" } }));
+    const sent = await fetch(`${worker.url}/v1/batch`, {
+      method: "POST", body: JSON.stringify({ batch }),
+      headers: { authorization: `Basic ${Buffer.from(`${second.secretKey}:`).toString("base64")}`, "content-type": "application/json" },
+    });
+    expect(sent.status).toBe(200);
+    const overviewOf = async () => {
+      const res = await fetch(`${worker.url}/api/sites/${second.id}/overview`, { headers: { authorization: `Bearer ${second.readToken}` } });
+      return (await res.json()) as Record<string, number>;
+    };
+    await expect.poll(async () => (await overviewOf()).conversions, { timeout: 30_000 }).toBe(3);
+
+    await page.goto(worker.url);
+    await page.getByLabel("Access token").fill("dev-admin-token");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    const picker = page.locator(".site-picker select");
+    await picker.waitFor();
+    expect(await picker.locator("option").allTextContents()).toEqual(expect.arrayContaining(["Demo shop", `Second shop ${RUN}`]));
+    await picker.selectOption(second.id);
+    await expect.poll(() => new URL(page.url()).hash).toContain(`site=${second.id}`);
+    await page.waitForFunction(() => !document.querySelector(".notice.loading, [aria-busy='true']"));
+    const o = await overviewOf();
+    await expect.poll(() => page.locator("[data-kpi=conversions] dd").textContent()).toBe(formatInt(o.conversions));
+    expect(await page.locator("[data-kpi=people] dd").textContent()).toBe(formatInt(o.people));
+    // Back on the demo site, its own numbers again.
+    await picker.selectOption("demo");
+    const demo = await api<Record<string, number>>("/overview");
+    expect(demo.conversions).not.toBe(o.conversions);
+    await expect.poll(() => page.locator("[data-kpi=conversions] dd").textContent()).toBe(formatInt(demo.conversions));
+    await shot("admin-sites");
+  });
+
   it("logged no console errors and opened no dialog", () => {
     expect(problems).toEqual([]);
     expect(dialogs).toEqual([]);
