@@ -53,6 +53,7 @@ export async function run({ url, durationMs = 10_000, concurrency = 10 }) {
     batchRps: batch.rps, batchP50: batch.p50, batchP95: batch.p95, batchFailed: batch.failed,
     acceptedEventsPerSec: accepted / batch.seconds,
     ratioToHealth: batch.rps / health.rps,
+    eventsToHealth: accepted / batch.seconds / health.rps,
     accepted, stored, storedEventsPerSec: stored / storedSeconds, lost: accepted - stored,
   };
 }
@@ -61,8 +62,10 @@ export function print(r) {
   console.log("\nIngest (/v1/batch, 20 events per request, 10 concurrent, keep-alive)");
   console.log(`  /health            ${r.healthRps.toFixed(0)} req/s (p50 ${r.healthP50.toFixed(1)} ms)`);
   console.log(`  /v1/batch          ${r.batchRps.toFixed(0)} req/s (p50 ${r.batchP50.toFixed(1)} ms, p95 ${r.batchP95.toFixed(1)} ms, ${r.batchFailed} failed)`);
-  console.log(`  ratio to /health   ${r.ratioToHealth.toFixed(2)}x  (target >= 0.8x)`);
-  console.log(`  accepted           ${r.acceptedEventsPerSec.toFixed(0)} events/s`);
+  // The issue's target read two ways: requests against requests (the server's work per request,
+  // the one we hold ourselves to), and accepted events/s against /health req/s, word for word.
+  console.log(`  ratio to /health   ${r.ratioToHealth.toFixed(2)}x in requests/s  (target >= 0.8x)`);
+  console.log(`  accepted           ${r.acceptedEventsPerSec.toFixed(0)} events/s = ${r.eventsToHealth.toFixed(2)}x /health req/s`);
   console.log(`  stored end to end  ${r.storedEventsPerSec.toFixed(0)} events/s  (${r.stored} of ${r.accepted} accepted stored; target >= 10,000/s)`);
   console.log(`  with ${LARGE_BATCH} per request  ${r.largeAcceptedEventsPerSec.toFixed(0)} accepted events/s, ${r.largeStoredEventsPerSec.toFixed(0)} stored events/s end to end (${r.largeLost} lost)`);
 }
