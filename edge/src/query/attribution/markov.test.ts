@@ -44,12 +44,12 @@ describe("markov attribution (published vectors)", () => {
     expect(effects.c).toBeCloseTo(1, 12);
   });
 
-  it("stays fast with hundreds of groups", () => {
+  // Its speed at this size shows in `npm run bench` (attribution over the seeded journeys).
+  it("solves a chain of hundreds of groups, crediting exactly the conversions", () => {
     const table: [string, number, number][] = Array.from({ length: 300 }, (_, i) => [`c${i}>c${(i * 7) % 300}>c${(i * 13) % 300}`, i % 3, 1]);
-    const started = Date.now();
     const credits = markovCredits(fromPathTable(table), 299);
+    expect(Object.keys(credits)).toHaveLength(300);
     expect(Object.values(credits).reduce((x, y) => x + y, 0)).toBeCloseTo(299, 6);
-    expect(Date.now() - started).toBeLessThan(5000);
   });
 
   it("credits nothing when nothing converts", () => {
