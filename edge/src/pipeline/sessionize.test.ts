@@ -28,6 +28,9 @@ describe("sessionize", () => {
     ["arrival order does not matter", [ev("c", 58), ev("a", 0), ev("b", 29)], ["a,b,c"]],
     ["a new campaign opens a new session", [ev("a", 0), ev("b", 5, { campaignKey: "google|cpc|x", channel: "paid_search" })], ["a", "b"]],
     ["the same campaign again stays", [ev("a", 0, { campaignKey: "k" }), ev("b", 5, { campaignKey: "k" })], ["a,b"]],
+    ["events after a new campaign stay in its session", [ev("a", 0), ev("b", 5, { campaignKey: "k" }), ev("c", 10)], ["a", "b,c"]],
+    ["an earlier campaign met again after another opens a new one",
+      [ev("a", 0, { campaignKey: "j" }), ev("b", 5, { campaignKey: "k" }), ev("c", 10, { campaignKey: "j" })], ["a", "b", "c"]],
     ["identities are sessionized apart", [ev("a", 0), ev("b", 1, { anonymousId: "other" })], ["a", "b"]],
     ["userId keys messages with no anonymousId", [ev("a", 0, { anonymousId: null, userId: "u" }), ev("b", 1, { anonymousId: null, userId: "u" })], ["a,b"]],
   ];
@@ -42,6 +45,19 @@ describe("sessionize", () => {
     const r = sessionize([stored("S", 10, 20)], [ev("late", -5, { channel: "paid_search" })], GAP, ids());
     expect(r.assignment.get("late")).toBe("S");
     expect(r.upserts).toEqual([expect.objectContaining({ id: "S", startTs: T0 - 5 * MIN, endTs: T0 + 20 * MIN, events: 3, channel: "paid_search" })]);
+  });
+
+  it("an event after a stored campaign session joins it and leaves the session before alone", () => {
+    const r = sessionize([stored("S1", 0, 10), { ...stored("S2", 15, 20), campaignKey: "k" }], [ev("next", 25)], GAP, ids());
+    expect(r.merged).toEqual([]);
+    expect(r.assignment.get("next")).toBe("S2");
+    expect(r.upserts).toEqual([expect.objectContaining({ id: "S2", startTs: T0 + 15 * MIN, endTs: T0 + 25 * MIN, campaignKey: "k" })]);
+  });
+
+  it("a late event before a stored campaign session does not take its start (the campaign still opens it)", () => {
+    const r = sessionize([{ ...stored("S", 10, 20), campaignKey: "k" }], [ev("late", 5)], GAP, ids());
+    expect(r.assignment.get("late")).toBe("s1");
+    expect(r.upserts).toEqual([expect.objectContaining({ id: "s1", startTs: T0 + 5 * MIN, endTs: T0 + 5 * MIN })]);
   });
 
   it("a late event bridging two stored sessions merges them into the earlier", () => {

@@ -61,9 +61,17 @@ export function sessionize(stored: SessionState[], events: EnrichedEvent[], gapM
     const list = byKey.get(key) ?? [];
     byKey.set(key, list);
     const near = list.filter((s) => e.ts >= s.startTs - gapMs && e.ts <= s.endTs + gapMs).sort((a, b) => a.startTs - b.startTs);
-    // A new campaign after a session has started opens a new session (the common web definition).
-    const opensNew = (s: SessionState) => e.campaignKey !== null && e.campaignKey !== s.campaignKey && e.ts > s.startTs;
-    const fit = near.filter((s) => !opensNew(s) || e.ts < s.startTs);
+    // A new campaign opens a new session (the common web definition): the event continues the
+    // latest session begun by its time unless it brings another campaign, and the sessions after
+    // it join in until one whose start brings another campaign. So a campaign's session is never
+    // merged back into the one before it, nor started by an earlier event without that campaign.
+    const continues = (campaignKey: string | null, sessionKey: string | null) => campaignKey === null || campaignKey === sessionKey;
+    const prior = near.filter((s) => s.startTs <= e.ts).at(-1);
+    const joinsPrior = prior !== undefined && continues(e.campaignKey, prior.campaignKey);
+    const campaign = joinsPrior ? prior.campaignKey : e.campaignKey;
+    const later = near.filter((s) => s.startTs > e.ts);
+    const stop = later.findIndex((s) => !continues(s.campaignKey, campaign));
+    const fit = [...(joinsPrior ? [prior] : []), ...(stop < 0 ? later : later.slice(0, stop))];
     if (fit.length === 0) {
       const s = fromEvent(e, newId());
       list.push(s);
