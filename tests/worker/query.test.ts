@@ -180,3 +180,22 @@ describe("names that are also Object.prototype properties", () => {
     expect(roi.rows.map((r: any) => r.group).sort()).toEqual(["constructor", "email"]);
   });
 });
+
+describe("site settings in remembered answers", () => {
+  it("answers with the site's new default conversion once it is changed, with no event since", async () => {
+    const { env } = await import("cloudflare:test");
+    const site = await createSite();
+    await send(site, [
+      { type: "track", event: "purchase", userId: "set-1", messageId: "set-1", timestamp: iso(base) },
+      { type: "track", event: "signup", userId: "set-2", messageId: "set-2", timestamp: iso(base) },
+    ]);
+    expect((await read(site, "/attribution")).conversion).toBe("purchase");
+    const patch = await SELF.fetch(`${BASE}/api/admin/sites/${site.id}`, {
+      method: "PATCH",
+      headers: { authorization: `Bearer ${env.PARCOURS_ADMIN_TOKEN}`, "content-type": "application/json" },
+      body: JSON.stringify({ conversions: ["signup"] }),
+    });
+    expect(patch.status).toBe(200);
+    expect(await read(site, "/attribution")).toMatchObject({ conversion: "signup", conversions: 1 });
+  });
+});

@@ -48,7 +48,10 @@ export function cacheKey(url: URL, now: number): string {
 export function answerCache(): MiddlewareHandler<AppEnv> {
   const entries = new Map<string, Entry>();
   return async function answerCache(c, next) {
-    const version = await dataVersion(c.env.DB, c.get("site").id);
+    // The site's settings shape answers too (the default conversion, lookback, stages): an edit
+    // through the admin API is a new version even with no event stored since.
+    const site = c.get("site");
+    const version = `${await dataVersion(c.env.DB, site.id)}:${JSON.stringify(site.settings)}`;
     versions.set(c.req.raw, version);
     const key = cacheKey(new URL(c.req.url), Date.now());
     const hit = entries.get(key);
