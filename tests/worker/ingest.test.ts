@@ -24,6 +24,17 @@ describe("ingest through the real worker, queue, D1 and R2", () => {
     expect(stored).toBe(2);
   });
 
+  it("answers a single-message route with 200 and the refused message's reason, as a batch of one", async () => {
+    const site = await createSite();
+    const res = await SELF.fetch(`${BASE}/v1/track`, {
+      method: "POST", headers: { authorization: basic(site.secretKey) }, body: JSON.stringify({ anonymousId: "a1", messageId: "one-1" }),
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json<any>()).toMatchObject({
+      accepted: 0, rejected: [{ index: 0, messageId: "one-1", error: { code: "invalid_field", field: "event", message: "event is required" } }],
+    });
+  });
+
   it("stores the same messageId once, even across batches", async () => {
     const site = await createSite();
     const msg = { type: "track", event: "purchase", userId: "u1", messageId: "dup-1", properties: { revenue: 10 } };

@@ -126,10 +126,9 @@ for (const type of ["track", "page", "screen", "identify", "alias", "group"] as 
     const auth = await authenticate(c, body.writeKey);
     if ("error" in auth) return auth.error;
     const result = await ingest(c, [body], auth, { forcedType: type });
-    if ("limited" in result) return result.limited;
-    // A single-message route answers like Segment's: an error status when its one message is refused.
-    if (result.rejected.length) return c.json({ ...result, error: result.rejected[0].error }, 400);
-    return c.json(result);
+    // A batch of one (API.md): 200 with the refused message's reason in `rejected`, as Segment's
+    // HTTP API answers 200 to any well-formed request whose message it does not accept.
+    return "limited" in result ? result.limited : c.json(result);
   });
 }
 
