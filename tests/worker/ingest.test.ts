@@ -115,6 +115,20 @@ describe("ingest through the real worker, queue, D1 and R2", () => {
     expect(byId).toEqual({ utm: "email", gclid: "paid_search", search: "organic_search", ref: "referral", direct: "direct", phone: "phone" });
   });
 
+  it("keeps a campaign's session apart from the one before it, whatever batch the next page comes in", async () => {
+    const site = await createSite();
+    const at = (min: number) => new Date(Date.now() - (30 - min) * 60_000).toISOString();
+    const page = (id: string, min: number, url: string) => ({ type: "page", anonymousId: "camp", messageId: id, timestamp: at(min), context: { page: { url } } });
+    for (const msg of [page("c0", 0, "https://shop.example/"), page("c1", 5, "https://shop.example/?utm_source=crm&utm_medium=email&utm_campaign=nov"),
+      page("c2", 10, "https://shop.example/p/1")]) {
+      await sendBatch(site, [msg]);
+      await waitFor(() => countRows("SELECT count(*) AS n FROM events WHERE site_id = ? AND message_id = ?", site.id, msg.messageId), (n) => n === 1);
+    }
+    const { results } = await env.DB.prepare("SELECT e.message_id AS m, s.channel FROM events e JOIN sessions s ON s.id = e.session_id WHERE e.site_id = ? ORDER BY e.ts")
+      .bind(site.id).all();
+    expect(results).toEqual([{ m: "c0", channel: "direct" }, { m: "c1", channel: "email" }, { m: "c2", channel: "email" }]);
+  });
+
   it("answers /health without auth and serves the e-mail pixel and only listed redirects", async () => {
     const site = await createSite();
     expect(await (await SELF.fetch(`${BASE}/health`)).json()).toEqual({ ok: true });
