@@ -1,14 +1,13 @@
-// The follow-up list: who did A, waited the allowed time, and has not done B since. Pure.
+// The follow-up list: who did A and then not B within the allowed time. Pure.
 
 /**
  * When the person's latest A is old enough to judge (its window has passed by `now`) and no B
- * came since, the time of that A; otherwise null. A B after the window still counts: API.md lists
- * people who did the first and not the second. Both lists hold times, sorted.
+ * came within the window, the time of that A; otherwise null. Both lists hold times, sorted.
  */
 export function stalledSince(started: number[], expected: number[], afterMs: number, now: number): number | null {
   const last = started[started.length - 1];
   if (last === undefined || last + afterMs > now) return null;
-  return expected.some((t) => t >= last) ? null : last;
+  return expected.some((t) => t >= last && t <= last + afterMs) ? null : last;
 }
 
 /** Channels an adviser can reach a person on, in the order a call-back list would try them. */
