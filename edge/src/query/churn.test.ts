@@ -33,7 +33,9 @@ describe("stalled", () => {
   it.each([
     ["quote, nothing since", [0], [], 3 * D, 10 * D, 0],
     ["quote, bought within the window", [0], [2 * D], 3 * D, 10 * D, null],
+    // The definition: did A, not B *within* N days. A late purchase does not clear it.
     ["quote, bought after the window", [0], [5 * D], 3 * D, 10 * D, 0],
+    ["quote, bought before it", [2 * D], [D], 3 * D, 10 * D, 2 * D],
     ["quote too recent to judge", [9 * D], [], 3 * D, 10 * D, null],
     ["the latest quote counts", [0, 5 * D], [D], 3 * D, 10 * D, 5 * D],
     ["no quote", [], [], 3 * D, 10 * D, null],
