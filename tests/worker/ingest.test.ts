@@ -35,6 +35,16 @@ describe("ingest through the real worker, queue, D1 and R2", () => {
     });
   });
 
+  it("finds a Plausible event's site by a domain whose allowed origin takes any port", async () => {
+    const site = await createSite({ allowedOrigins: ["http://plausible-any-port.test:*"] });
+    const res = await SELF.fetch(`${BASE}/api/event`, {
+      method: "POST", headers: { "content-type": "application/json", "user-agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36" },
+      body: JSON.stringify({ name: "pageview", url: "http://plausible-any-port.test:3000/pricing", domain: "plausible-any-port.test" }),
+    });
+    expect(res.status).toBe(202);
+    expect(await waitFor(() => countRows("SELECT count(*) AS n FROM events WHERE site_id = ?", site.id), (n) => n === 1)).toBe(1);
+  });
+
   it("stores the same messageId once, even across batches", async () => {
     const site = await createSite();
     const msg = { type: "track", event: "purchase", userId: "u1", messageId: "dup-1", properties: { revenue: 10 } };

@@ -147,6 +147,9 @@ ingestRoutes.options("/v1/*", async (c) => {
   return c.body(null, 204);
 });
 
+/** The host an allowed origin names: `http://localhost:*` (any port) is localhost. */
+const originHost = (origin: string) => hostOf(origin.replace(/:\*$/, "").replace("*", "x"));
+
 /**
  * Plausible's Events API. Plausible keys by domain and has no ids, so its messages go through the
  * cookieless path: the visitor id is a daily salted hash of site, IP and UA; the IP is never kept.
@@ -161,7 +164,7 @@ ingestRoutes.post("/api/event", async (c) => {
   if (typeof b.domain !== "string" || !b.domain) return fail(c, 400, "invalid_field", "domain is required", "domain");
   const domain = b.domain.toLowerCase().split(",")[0].trim();
   const site = (await allSites(c.env.DB)).find((s) => s.id === domain ||
-    s.settings.allowedOrigins.some((o) => hostOf(o.replace("*", "x")) === domain.replace(/^www\./, "")));
+    s.settings.allowedOrigins.some((o) => originHost(o) === domain.replace(/^www\./, "")));
   if (!site) return fail(c, 401, "unauthorized", `no site for domain ${domain}`, "domain");
   const origin = c.req.header("origin");
   if (origin && !originAllowed(origin, site.settings.allowedOrigins)) {
