@@ -18,7 +18,8 @@ export default defineConfig(async () => {
     test: {
       include: ["edge/src/**/*.test.ts", "tests/worker/**/*.test.ts"],
       setupFiles: ["./tests/worker/apply-migrations.ts"],
-      testTimeout: 30_000,
+      // Generous: storage goes through the real queue, which a loaded CI machine slows down.
+      testTimeout: 60_000,
     },
   };
 });

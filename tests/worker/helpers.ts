@@ -34,7 +34,7 @@ export async function read<T = any>(site: TestSite, path: string): Promise<T> {
 }
 
 /** Storage is asynchronous (queue): poll until `done` holds or time runs out. */
-export async function waitFor<T>(get: () => Promise<T>, done: (v: T) => boolean, timeoutMs = 10_000): Promise<T> {
+export async function waitFor<T>(get: () => Promise<T>, done: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
   const until = Date.now() + timeoutMs;
   let last = await get();
   while (!done(last) && Date.now() < until) {

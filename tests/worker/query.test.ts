@@ -168,7 +168,7 @@ describe("names that are also Object.prototype properties", () => {
       { type: "track", event: "x", userId: "proto-2", messageId: "pr-3", timestamp: t(300), context: proto },
       { type: "track", event: "purchase", userId: "proto-2", messageId: "pr-4", timestamp: t(200), context: proto, properties: { revenue: 7 } },
     ]);
-    await waitFor(() => countRows("SELECT count(*) AS n FROM events WHERE site_id = ?", site.id), (n) => n === 4);
+    expect(await waitFor(() => countRows("SELECT count(*) AS n FROM events WHERE site_id = ?", site.id), (n) => n === 4)).toBe(4);
     const byChannel = await read(site, "/attribution?group_by=channel");
     for (const model of Object.values(byChannel.models) as Record<string, unknown>[]) expect(model.constructor).toBe(1);
     const byCampaign = await read(site, "/attribution?group_by=campaign");
