@@ -1,4 +1,5 @@
 import { html } from "htm/preact";
+import { ChoiceSelect } from "../components/choice-select";
 import type { Attribution } from "../api";
 import type { ViewProps } from "../app";
 import { EventSelect } from "../components/event-select";
@@ -49,17 +50,10 @@ export function AttributionView({ api, query, route }: ViewProps) {
   return html`<${Section} title="Attribution" hint="Credit each model gives each channel for the conversions; each column adds up to the total.">
     <div class="controls">
       <${EventSelect} label="Conversion" value=${conversion} names=${names.data ?? []} onChange=${(name: string) => set({ conversion: name })} />
-      <label class="field"><span>Credit</span>
-        <select value=${value} onChange=${(e: Event) => set({ value: (e.target as HTMLSelectElement).value })}>
-          <option value="conversions">Conversions</option>
-          <option value="revenue">Revenue</option>
-        </select>
-      </label>
-      <label class="field"><span>Lookback</span>
-        <select value=${lookback} onChange=${(e: Event) => set({ lookback_days: (e.target as HTMLSelectElement).value })}>
-          ${["7", "14", "30", "60", "90"].map((d) => html`<option value=${d}>${d} days</option>`)}
-        </select>
-      </label>
+      <${ChoiceSelect} label="Credit" value=${value} options=${[["conversions", "Conversions"], ["revenue", "Revenue"]]}
+        onChange=${(v: string) => set({ value: v })} />
+      <${ChoiceSelect} label="Lookback" value=${lookback} options=${["7", "14", "30", "60", "90"].map((d) => [d, `${d} days`])}
+        onChange=${(v: string) => set({ lookback_days: v })} />
     </div>
     <${Loadable} state=${state} isEmpty=${(a: Attribution) => attributionRows(a.models).length === 0} empty=${`No ${conversion} conversions in this range.`}>
       ${(a: Attribution) => {

@@ -1,4 +1,5 @@
 import { html } from "htm/preact";
+import { ChoiceSelect } from "../components/choice-select";
 import { useState } from "preact/hooks";
 import type { ChannelRow, EventName, FunnelStep, SiteClient, Query } from "../api";
 import type { ViewProps } from "../app";
@@ -35,16 +36,8 @@ export function FunnelView({ api, query, route }: ViewProps) {
     <${Section} title="Funnel steps" hint="Pick the events people should go through, in order.">
       <${StepBuilder} steps=${steps} names=${names.data ?? []} onChange=${setSteps} />
       <div class="controls">
-        <label class="field"><span>Order</span>
-          <select value=${order} onChange=${(e: Event) => set({ order: (e.target as HTMLSelectElement).value })}>
-            ${ORDERS.map(([value, label]) => html`<option value=${value}>${label}</option>`)}
-          </select>
-        </label>
-        <label class="field"><span>Window</span>
-          <select value=${windowSize} onChange=${(e: Event) => set({ window: (e.target as HTMLSelectElement).value })}>
-            ${WINDOWS.map((w) => html`<option value=${w}>${w}</option>`)}
-          </select>
-        </label>
+        <${ChoiceSelect} label="Order" value=${order} options=${ORDERS} onChange=${(v: string) => set({ order: v })} />
+        <${ChoiceSelect} label="Window" value=${windowSize} options=${WINDOWS} onChange=${(v: string) => set({ window: v })} />
       </div>
     <//>
     ${ready

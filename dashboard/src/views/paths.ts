@@ -1,4 +1,5 @@
 import { html } from "htm/preact";
+import { ChoiceSelect } from "../components/choice-select";
 import type { PathsResult } from "../api";
 import type { ViewProps } from "../app";
 import { SankeyChart } from "../charts/sankey-chart";
@@ -24,18 +25,10 @@ export function PathsView({ api, query, route }: ViewProps) {
   return html`
     <${Section} title="Paths" hint=${direction === "to" ? `The channels people went through before ${event}.` : `Where people went after ${event}.`}>
       <div class="controls">
-        <label class="field"><span>Direction</span>
-          <select value=${direction} onChange=${(e: Event) => set({ direction: (e.target as HTMLSelectElement).value })}>
-            <option value="to">Paths to</option>
-            <option value="from">Paths from</option>
-          </select>
-        </label>
+        <${ChoiceSelect} label="Direction" value=${direction} options=${[["to", "Paths to"], ["from", "Paths from"]]}
+          onChange=${(v: string) => set({ direction: v })} />
         <${EventSelect} label="Event" value=${event} names=${names.data ?? []} onChange=${(name: string) => set({ event: name })} />
-        <label class="field"><span>Steps</span>
-          <select value=${maxSteps} onChange=${(e: Event) => set({ max_steps: (e.target as HTMLSelectElement).value })}>
-            ${["3", "4", "5", "6", "8"].map((n) => html`<option value=${n}>${n}</option>`)}
-          </select>
-        </label>
+        <${ChoiceSelect} label="Steps" value=${maxSteps} options=${["3", "4", "5", "6", "8"]} onChange=${(v: string) => set({ max_steps: v })} />
       </div>
       <${Loadable} state=${paths} isEmpty=${(p: PathsResult) => p.paths.length === 0 && p.sankey.links.length === 0}
         empty=${`No journeys ${direction} ${event} in this range.`}>

@@ -1,4 +1,5 @@
 import { html } from "htm/preact";
+import { ChoiceSelect } from "../components/choice-select";
 import type { Churn, Cohort } from "../api";
 import type { ViewProps } from "../app";
 import { EventSelect } from "../components/event-select";
@@ -24,11 +25,8 @@ export function RetentionView({ api, query, route }: ViewProps) {
   return html`
     <${Section} title="Cohort retention" hint=${`People by the ${interval} they first came, and the share back in each later ${interval}.`}>
       <div class="controls">
-        <label class="field"><span>Interval</span>
-          <select value=${interval} onChange=${(e: Event) => set({ interval: (e.target as HTMLSelectElement).value })}>
-            <option value="day">Day</option><option value="week">Week</option><option value="month">Month</option>
-          </select>
-        </label>
+        <${ChoiceSelect} label="Interval" value=${interval} options=${[["day", "Day"], ["week", "Week"], ["month", "Month"]]}
+          onChange=${(v: string) => set({ interval: v })} />
       </div>
       <${Loadable} state=${cohorts} isEmpty=${(c: Cohort[]) => c.length === 0}>
         ${(rows: Cohort[]) => {

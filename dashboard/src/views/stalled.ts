@@ -1,4 +1,5 @@
 import { html } from "htm/preact";
+import { ChoiceSelect } from "../components/choice-select";
 import type { StalledPerson } from "../api";
 import type { ViewProps } from "../app";
 import { EventSelect } from "../components/event-select";
@@ -28,11 +29,7 @@ export function StalledView({ api, query, route }: ViewProps) {
     <div class="controls">
       <${EventSelect} label="Started" value=${started} names=${names.data ?? []} onChange=${(name: string) => set({ started: name })} />
       <${EventSelect} label="Expected" value=${expected} names=${names.data ?? []} onChange=${(name: string) => set({ expected: name })} />
-      <label class="field"><span>After</span>
-        <select value=${after} onChange=${(e: Event) => set({ after: (e.target as HTMLSelectElement).value })}>
-          ${WAITS.map((w) => html`<option value=${w}>${w}</option>`)}
-        </select>
-      </label>
+      <${ChoiceSelect} label="After" value=${after} options=${WAITS} onChange=${(v: string) => set({ after: v })} />
       <a class="button" href=${csv} download=${`stalled-${started}-${expected}.csv`}>Export CSV</a>
     </div>
     <${Loadable} state=${state} isEmpty=${(people: StalledPerson[]) => people.length === 0} empty="Nobody is stalled: every one of them followed through.">

@@ -1,4 +1,5 @@
 import { html } from "htm/preact";
+import { ChoiceSelect } from "../components/choice-select";
 import type { AtRiskPerson, Feedback, Roi, SegmentSide, ValueSegments } from "../api";
 import type { ViewProps } from "../app";
 import { Loadable } from "../components/loadable";
@@ -30,16 +31,9 @@ export function ValueView({ api, query, route }: ViewProps) {
   return html`
     <${Section} title="Costs and returns" hint="Media spend plus operational unit costs, against what the model credits each group with.">
       <div class="controls">
-        <label class="field"><span>Model</span>
-          <select value=${model} onChange=${(e: Event) => set({ model: (e.target as HTMLSelectElement).value })}>
-            ${MODELS.map(([id, label]) => html`<option value=${id}>${label}</option>`)}
-          </select>
-        </label>
-        <label class="field"><span>By</span>
-          <select value=${groupBy} onChange=${(e: Event) => set({ group_by: (e.target as HTMLSelectElement).value })}>
-            <option value="channel">Channel</option><option value="campaign">Campaign</option>
-          </select>
-        </label>
+        <${ChoiceSelect} label="Model" value=${model} options=${MODELS} onChange=${(v: string) => set({ model: v })} />
+        <${ChoiceSelect} label="By" value=${groupBy} options=${[["channel", "Channel"], ["campaign", "Campaign"]]}
+          onChange=${(v: string) => set({ group_by: v })} />
       </div>
       <${Loadable} state=${roi} isEmpty=${(r: Roi) => r.rows.length === 0} empty="No touchpoints or spend in this range.">
         ${(r: Roi) => html`<p class="total">Cost ${money(r.cost)}, credited revenue ${money(r.revenue)}, ROAS ${r.roas === null ? "–" : formatDecimal(r.roas)}.</p>
@@ -59,11 +53,7 @@ export function ValueView({ api, query, route }: ViewProps) {
     <//>
     <${Section} title="What customers say" hint="Scores from feedback events on every channel, and the channels seen in the week before low scores.">
       <div class="controls">
-        <label class="field"><span>Survey</span>
-          <select value=${kind} onChange=${(e: Event) => set({ kind: (e.target as HTMLSelectElement).value })}>
-            ${FEEDBACK_KINDS.map(([id, label]) => html`<option value=${id}>${label}</option>`)}
-          </select>
-        </label>
+        <${ChoiceSelect} label="Survey" value=${kind} options=${FEEDBACK_KINDS} onChange=${(v: string) => set({ kind: v })} />
       </div>
       <${Loadable} state=${feedback} isEmpty=${(f: Feedback) => f.responses === 0} empty="No feedback of this kind in this range.">
         ${(f: Feedback) => html`<p class="total">${f.kind.toUpperCase()} ${f.score === null ? "–" : formatDecimal(f.score)} from ${formatInt(f.responses)} answers.</p>
