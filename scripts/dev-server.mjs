@@ -74,7 +74,9 @@ export async function seedDemoSite(url, adminToken = DEMO.adminToken) {
  * @param {{ port?: number, persistDir?: string, logLevel?: string, inherit?: boolean, vars?: Record<string,string>, cron?: boolean }} opts
  * @returns {Promise<{ url: string, stop: () => Promise<void>, child: import("node:child_process").ChildProcess }>}
  */
-export async function startServer({ port = 8787, persistDir = path.join(ROOT, ".wrangler", "state"), logLevel = "warn", inherit = false, vars = {}, cron = true } = {}) {
+export async function startServer({ port: basePort = 8787, persistDir = path.join(ROOT, ".wrangler", "state"), logLevel = "warn", inherit = false, vars = {}, cron = true } = {}) {
+  // Several checkouts testing on one machine each take their own block of the fixed test ports.
+  const port = basePort + Number(process.env.PARCOURS_PORT_OFFSET ?? 0);
   if (!existsSync(path.join(ROOT, "edge", "public", "s.js"))) {
     console.warn("edge/public/s.js is missing: run `npm run build` first (npm start and npm test do)");
   }
