@@ -3,6 +3,7 @@ import type { ApiError } from "@parcours/sdk/wire";
 import type { SiteSettings } from "../db/schema";
 import { invalidField } from "../errors";
 import { isPlainObject } from "../ingest/validate";
+import { MAX_INGEST_SHARDS } from "../ingest/shards";
 
 export interface SiteInput {
   id?: string;
@@ -41,6 +42,11 @@ export function parseSiteInput(body: unknown, creating: boolean): { ok: true; in
       if (typeof v !== "number" || !Number.isInteger(v) || v < 0 || v > 3650) return err(k, `${k} must be a whole number from 0 to 3650`);
       settings[k] = v;
     }
+  }
+  if (body.ingestShards !== undefined) {
+    const v = body.ingestShards;
+    if (typeof v !== "number" || !Number.isInteger(v) || v < 1 || v > MAX_INGEST_SHARDS) return err("ingestShards", `ingestShards must be a whole number from 1 to ${MAX_INGEST_SHARDS}`);
+    settings.ingestShards = v;
   }
   if (body.revenueProperty !== undefined) {
     if (typeof body.revenueProperty !== "string") return err("revenueProperty", "revenueProperty must be a string");

@@ -31,6 +31,8 @@ export interface SiteSettings {
   retentionDays?: number;
   /** Property read as a conversion's value (default "revenue"). */
   revenueProperty?: string;
+  /** Ingest buffer objects the site's traffic is spread over (default 8: ~5,000 requests/s). */
+  ingestShards?: number;
 }
 
 export const events = sqliteTable("events", {

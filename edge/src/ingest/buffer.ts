@@ -3,8 +3,8 @@
 // moment later hands everything collected so far to R2 and the queue in one go. One storage call
 // per request instead of two (R2 put + queue send), and one archive object per flush instead of
 // one per request. Pending rows survive a crash: the alarm is persisted and fires after restart.
-// One object per site handles one request at a time; past ~1,000 requests/s a site's traffic can
-// be spread over several (idFromName(`${site}#${n}`)) — measured locally, 4 or 8 gained nothing.
+// A site's traffic is spread over several such objects (shards.ts) and the requests of one
+// isolate bound for the same object are coalesced into one call (group-commit.ts, to-buffer.ts).
 import { DurableObject } from "cloudflare:workers";
 import type { Bindings } from "../env";
 import type { EnrichedEvent, FilteredEvent } from "../pipeline/payload";
@@ -17,6 +17,12 @@ const MAX_ROWS_PER_FLUSH = 500;
 // small messages enriches to several MB. So one request's messages take as many rows as they
 // need, each at most this many UTF-16 units (at most 3 UTF-8 bytes each: 1.5 MB).
 const MAX_ROW_CHARS = 512 * 1024;
+
+/** What a request (or a group of them) hands the buffer: one pending row each. */
+export interface PendingRow {
+  receivedAt: number;
+  body: string;
+}
 
 /** One request's messages as pending-row bodies `{"events":[...],"filtered":[...]}`, each under the cap. */
 export function pendingBodies(events: EnrichedEvent[], filtered: FilteredEvent[], maxChars = MAX_ROW_CHARS): string[] {
@@ -51,14 +57,17 @@ export class IngestBuffer extends DurableObject<Bindings> {
   }
 
   /**
-   * Stores one request's accepted messages, already serialized by pendingBodies (the caller does
-   * that work, so this single-threaded object only writes); resolves once they are durable.
+   * Stores the accepted messages of one or more requests, already serialized by pendingBodies (the
+   * callers do that work, so this single-threaded object only writes); resolves once they are
+   * durable. The rows of one call are written together: all of them or none.
    */
-  async append(siteId: string, receivedAt: number, bodies: string[]): Promise<void> {
+  async append(siteId: string, rows: PendingRow[]): Promise<void> {
     this.init();
-    for (const body of bodies) {
-      this.ctx.storage.sql.exec("INSERT INTO pending (site_id, received_at, body) VALUES (?, ?, ?)", siteId, receivedAt, body);
-    }
+    this.ctx.storage.transactionSync(() => {
+      for (const r of rows) {
+        this.ctx.storage.sql.exec("INSERT INTO pending (site_id, received_at, body) VALUES (?, ?, ?)", siteId, r.receivedAt, r.body);
+      }
+    });
     if (this.alarmSet) return;
     if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + FLUSH_DELAY_MS);
     this.alarmSet = true;

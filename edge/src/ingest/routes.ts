@@ -12,7 +12,7 @@ import { isPlainObject } from "./validate";
 import type { RequestFacts } from "./enrich";
 import { hostOf } from "./channel";
 import { overLimit } from "./rate-limit";
-import { pendingBodies } from "./buffer";
+import { toBuffer } from "./to-buffer";
 
 export const ingestRoutes = new Hono<AppEnv>();
 
@@ -98,8 +98,7 @@ async function ingest(c: Ctx, raws: unknown[], auth: { site: Site; trusted: bool
   const { result, events, filtered } = await acceptMessages(raws, auth.site, f, { ...opts, cookielessId: visitorId });
   if (events.length || filtered.length) {
     // Durable before the 200: the site's ingest buffer keeps it until it reaches R2 and the queue.
-    const buffer = c.env.INGEST_BUFFER.get(c.env.INGEST_BUFFER.idFromName(auth.site.id));
-    await buffer.append(auth.site.id, f.receivedAt, pendingBodies(events, filtered));
+    await toBuffer(c.env, auth.site, f.receivedAt, events, filtered, (p) => c.executionCtx.waitUntil(p));
   }
   corsFor(c, auth.site);
   return result;
