@@ -11,7 +11,7 @@ export default defineConfig(async () => {
         main: "./edge/src/index.ts",
         wrangler: { configPath: "./wrangler.toml" },
         miniflare: {
-          bindings: { TEST_MIGRATIONS: migrations, PARCOURS_ADMIN_TOKEN: "test-admin-token", SESSION_SECRET: "test-session-secret" },
+          bindings: { TEST_MIGRATIONS: migrations, PARCOURS_ADMIN_TOKEN: "test-admin-token", SESSION_SECRET: "test-session-secret", PARCOURS_LOCAL: "1" },
         },
       }),
     ],

@@ -85,7 +85,8 @@ export async function startServer({ port: basePort = 8787, persistDir = path.joi
     throw new Error(`port ${port} is already in use (PORT overrides it)`);
   }
   applyMigrations(persistDir);
-  const allVars = { PARCOURS_ADMIN_TOKEN: DEMO.adminToken, ...vars };
+  // PARCOURS_LOCAL marks the local stack (webhooks may go to http://127.0.0.1:*); a deployed worker lacks it.
+  const allVars = { PARCOURS_ADMIN_TOKEN: DEMO.adminToken, PARCOURS_LOCAL: "1", ...vars };
   const args = ["dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persistDir, "--log-level", logLevel,
     "--test-scheduled", "--show-interactive-dev-session=false", ...Object.entries(allVars).flatMap(([k, v]) => ["--var", `${k}:${v}`])];
   // Start the wrangler binary itself (not npx), so stopping this PID stops workerd too.

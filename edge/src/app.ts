@@ -4,6 +4,7 @@ import type { AppEnv } from "./env";
 import { apiError } from "./errors";
 import { ingestRoutes } from "./ingest/routes";
 import { adminRoutes } from "./admin/routes";
+import { actRoutes } from "./act/routes";
 import { authRoutes } from "./auth/routes";
 import { requireSiteRead } from "./auth/middleware";
 import { queryRoutes } from "./query/routes";
@@ -15,6 +16,8 @@ export const app = new Hono<AppEnv>();
 app.get("/health", (c) => c.json({ ok: true }));
 app.route("/", ingestRoutes);
 app.route("/api", authRoutes);
+// Before the admin routes: these also open to the admin's dashboard login (the Settings view).
+app.route("/api/admin/sites/:site", actRoutes);
 app.route("/api/admin", adminRoutes);
 app.use("/api/sites/:site/*", requireSiteRead());
 app.route("/api/sites/:site", queryRoutes);

@@ -2,12 +2,15 @@
 import type { SiteRow, SiteSettings } from "./db/schema";
 import type { QueuePayload } from "./pipeline/payload";
 import type { IngestBuffer } from "./ingest/buffer";
+import type { WebhookMessage } from "./act/emit";
 
 export interface Bindings {
   DB: D1Database;
   ARCHIVE: R2Bucket;
   QUEUE: Queue<QueuePayload>;
   DLQ: Queue<QueuePayload>;
+  /** Webhook deliveries (act/deliver.ts consumes them). */
+  WEBHOOKS: Queue<WebhookMessage>;
   ASSETS: Fetcher;
   INGEST_BUFFER: DurableObjectNamespace<IngestBuffer>;
   /** Admin API bearer token; when unset the admin API is closed. */
@@ -17,6 +20,11 @@ export interface Bindings {
   /** Workers rate-limiting bindings (wrangler.toml): per browser client, and per secret key. */
   RATE_LIMIT_CLIENT?: RateLimit;
   RATE_LIMIT_KEY?: RateLimit;
+  /**
+   * "1" on the local stack only (npm start and the tests pass it, like the local admin token):
+   * webhooks may then go to http://127.0.0.1:*. A deployed worker never has it.
+   */
+  PARCOURS_LOCAL?: string;
 }
 
 /** A site as the request handlers see it: the row with its settings parsed. */

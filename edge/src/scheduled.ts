@@ -3,6 +3,7 @@ import type { Bindings } from "./env";
 import { allSites } from "./auth/sites";
 import { replayMissing } from "./pipeline/replay";
 import { refreshChurnScores } from "./jobs/churn-scores";
+import { requeueOverdue, runSiteAct } from "./jobs/act";
 
 const DAY = 86_400_000;
 
@@ -34,5 +35,16 @@ export async function runScheduled(env: Bindings, now: number) {
   // Churn-risk scores are learned again from each site's history.
   let scored = 0;
   for (const s of sites) scored += await refreshChurnScores(env.DB, s, now);
-  return { replay, expired, scored };
+  // Act: follow-up rules, risk crossings, conversions, alerts, digests; one site failing does not
+  // stop the others (its work is tried again on the next tick).
+  const act: Record<string, unknown> = {};
+  for (const s of sites) {
+    try {
+      act[s.id] = await runSiteAct(env, s, now);
+    } catch (e) {
+      console.error("act", s.id, e instanceof Error ? e.message : e);
+    }
+  }
+  const requeued = await requeueOverdue(env, now);
+  return { replay, expired, scored, act, requeued };
 }

@@ -36,9 +36,15 @@ export async function currentSession(c: Context<AppEnv>): Promise<SessionClaims 
   return site && site.readTokenHash.slice(0, KEY_CHARS) === claims.key ? claims : null;
 }
 
-export function requireAdmin(): MiddlewareHandler<AppEnv> {
+/**
+ * The admin token; with `session`, also the admin's dashboard login (its cookie is SameSite=Strict,
+ * so another site cannot make the browser send it along with a forged request).
+ */
+export function requireAdmin(opts: { session?: boolean } = {}): MiddlewareHandler<AppEnv> {
   return async function requireAdmin(c, next) {
-    if (!isAdminToken(c.env, bearer(c))) {
+    const token = bearer(c);
+    const allowed = token ? isAdminToken(c.env, token) : opts.session === true && (await currentSession(c))?.sites === "*";
+    if (!allowed) {
       return c.json({ error: apiError("unauthorized", "the admin token is required (Authorization: Bearer ...)") }, 401);
     }
     c.set("admin", true);

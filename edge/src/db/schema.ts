@@ -174,3 +174,94 @@ export const churnScores = sqliteTable("churn_scores", {
   stage: text("stage"),
   computedAt: integer("computed_at").notNull(),
 }, (t) => [primaryKey({ columns: [t.siteId, t.personId] }), index("churn_scores_rank").on(t.siteId, t.score)]);
+
+/**
+ * Webhook destinations of a site (API.md "Act"). The signing secret is read back to sign every
+ * delivery, so unlike the site's keys it cannot be kept as a hash; it is never logged nor listed.
+ */
+export const webhooks = sqliteTable("webhooks", {
+  id: text("id").primaryKey(),
+  siteId: text("site_id").notNull(),
+  url: text("url").notNull(),
+  /** Delivery types it takes (JSON array). */
+  events: text("events", { mode: "json" }).$type<string[]>().notNull(),
+  /** json (the Standard Webhooks body) or slack ({"text": ...} for incoming-webhook URLs). */
+  format: text("format").notNull(),
+  secret: text("secret").notNull(),
+  /** active, or paused after deliveries kept failing (no new deliveries until resumed). */
+  status: text("status").notNull(),
+  /** Deliveries marked failed in a row since the last success. */
+  failures: integer("failures").notNull(),
+  createdAt: integer("created_at").notNull(),
+}, (t) => [index("webhooks_site").on(t.siteId)]);
+
+/** One message to one destination: the delivery log. `id` is the webhook-id, kept across retries. */
+export const webhookDeliveries = sqliteTable("webhook_deliveries", {
+  webhookId: text("webhook_id").notNull(),
+  id: text("id").notNull(),
+  siteId: text("site_id").notNull(),
+  type: text("type").notNull(),
+  /** The exact body sent, so every retry signs and sends the same bytes. */
+  body: text("body").notNull(),
+  /** pending, delivered or failed. */
+  status: text("status").notNull(),
+  attempts: integer("attempts").notNull(),
+  responseCode: integer("response_code"),
+  error: text("error"),
+  createdAt: integer("created_at").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+  /** When the next attempt is due (pending only): the sweep re-enqueues a pending delivery long overdue. */
+  nextAttemptAt: integer("next_attempt_at"),
+}, (t) => [
+  primaryKey({ columns: [t.webhookId, t.id] }),
+  index("webhook_deliveries_log").on(t.webhookId, t.createdAt),
+  index("webhook_deliveries_due").on(t.status, t.nextAttemptAt),
+]);
+
+/** What has been sent once and must never be sent again (a rule's person, an alert's period, a crossing). */
+export const actSent = sqliteTable("act_sent", {
+  siteId: text("site_id").notNull(),
+  key: text("key").notNull(),
+  sentAt: integer("sent_at").notNull(),
+}, (t) => [primaryKey({ columns: [t.siteId, t.key] })]);
+
+/** How far a sweep has read (e.g. the last event id whose conversion was sent). */
+export const actCursors = sqliteTable("act_cursors", {
+  siteId: text("site_id").notNull(),
+  name: text("name").notNull(),
+  position: integer("position").notNull(),
+}, (t) => [primaryKey({ columns: [t.siteId, t.name] })]);
+
+/** Follow-up rules: people who did `started` and not `expected` within `afterMs` (the /stalled list). */
+export const followUpRules = sqliteTable("follow_up_rules", {
+  id: text("id").primaryKey(),
+  siteId: text("site_id").notNull(),
+  name: text("name").notNull(),
+  started: text("started").notNull(),
+  expected: text("expected").notNull(),
+  after: text("after").notNull(),
+  afterMs: integer("after_ms").notNull(),
+  /** Only people at this stage, or with a touchpoint on this channel, when set. */
+  stage: text("stage"),
+  channel: text("channel"),
+  createdAt: integer("created_at").notNull(),
+}, (t) => [index("follow_up_rules_site").on(t.siteId)]);
+
+/** Alert rules on a metric, evaluated by the cron per day or week. */
+export const alertRules = sqliteTable("alert_rules", {
+  id: text("id").primaryKey(),
+  siteId: text("site_id").notNull(),
+  name: text("name").notNull(),
+  metric: text("metric").notNull(),
+  channel: text("channel"),
+  period: text("period").notNull(),
+  above: real("above"),
+  below: real("below"),
+  changePct: real("change_pct"),
+  createdAt: integer("created_at").notNull(),
+}, (t) => [index("alert_rules_site").on(t.siteId)]);
+
+export type WebhookRow = typeof webhooks.$inferSelect;
+export type DeliveryRow = typeof webhookDeliveries.$inferSelect;
+export type FollowUpRuleRow = typeof followUpRules.$inferSelect;
+export type AlertRuleRow = typeof alertRules.$inferSelect;

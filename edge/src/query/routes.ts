@@ -14,18 +14,16 @@ import { channelCount, summarize, touchpointHistogram } from "./journey-stats";
 import { DAY_MS, touchMatches } from "./journeys";
 import {
   channelCounts, cohortActivity, countEventsAndPeople, countSessions, countTouchpoints, eventNames, eventSeries, firstTimes,
-  namedEvents, peopleByStage, sessionSeries, touchpointsOf, userIdsOf, vitalSamples,
+  namedEvents, peopleByStage, sessionSeries, vitalSamples,
 } from "./load/aggregates";
 import { identKeysOf, recentEvents, resolvePerson, timeline } from "./load/events";
-import { byPerson, personOfKeys } from "./load/sql";
+import { personOfKeys } from "./load/sql";
 import { loadJourneys, loadTouchpoints, type JourneyQuery } from "./load/journeys";
 import {
   asTime, ParamError, parseChoice, parseCommon, parseConversion, parseDuration, parseInteger, parseList, parseName, type Common,
 } from "./params";
 import { journeysAfter, topPaths, transitions } from "./paths";
-import { contactChannel, stalledPeople } from "./stalled";
-import { stageEvents } from "./marketing/load";
-import { nextBestTouchpoints, suggestionFor } from "./marketing/next-best";
+import { stalledRows } from "./stalled-rows";
 import { isVitalName, vitalsByPage } from "./vitals";
 
 export const queryRoutes = new Hono<AppEnv>();
@@ -202,37 +200,8 @@ queryRoutes.get("/stalled", async (c) => {
   const after = parseDuration(q, "after", "3d");
   const format = parseChoice(q, "format", ["json", "csv"] as const, "json");
   const limit = parseInteger(q, "limit", 1000, 1, 10_000);
-  const db = c.env.DB;
-  const siteId = c.get("site").id;
-  const personOf = await peopleOf(c);
-  const events = await namedEvents(db, siteId, common, common.filter, [started, expected], { people: personOf, withChannel: false });
-  const stalled = stalledPeople(events, started, expected, after.ms, common.to).slice(0, limit);
-  const ids = stalled.map((s) => s.personId);
-  // The suggestion needs every journey and stage (what moved people on from each stage): only
-  // worth reading when someone is on the list. Stages from the start: a person's stage may have
-  // been set long before the range.
-  const [touches, users, journeys, stages] = ids.length === 0 ? [[], [], [], new Map()] : await Promise.all([
-    touchpointsOf(db, siteId, common, ids), userIdsOf(db, siteId, ids),
-    loadJourneys(db, siteId, journeyQuery(c, q, common)), stageEvents(db, siteId, { from: 0, to: common.to }, personOf),
-  ]);
-  const best = nextBestTouchpoints(journeys, stages);
-  const touchesOf = byPerson(touches, (t) => t);
-  const userIdsOfPerson = byPerson(users, (u) => u.userId);
-  const people = stalled.map(({ personId, startedAt }) => {
-    const own = touchesOf.get(personId) ?? [];
-    const userIds = userIdsOfPerson.get(personId) ?? [];
-    const last = own[0];
-    const stage = stages.get(personId)?.at(-1)?.stage ?? null;
-    return {
-      personId,
-      userIds,
-      startedAt: new Date(startedAt).toISOString(),
-      lastTouchpoint: last ? { timestamp: new Date(last.ts).toISOString(), channel: last.channel, event: last.event } : null,
-      contactChannel: contactChannel(own.map((t) => t.channel), userIds.length > 0),
-      stage,
-      nextBestTouchpoint: suggestionFor(best, stage),
-    };
-  });
+  const people = await stalledRows(c.env.DB, c.get("site").id, common,
+    { started, expected, afterMs: after.ms, limit, journeys: journeyQuery(c, q, common) }, await peopleOf(c));
   if (format === "json") return c.json({ started, expected, after: after.text, people });
   const header = ["personId", "userIds", "startedAt", "lastTouchpointAt", "lastTouchpointChannel", "lastTouchpointEvent", "contactChannel", "stage", "nextBestTouchpoint"];
   const csv = toCsv(header, people.map((p) => [

@@ -1,0 +1,18 @@
+// A site's Act work, run by the cron and by the maintenance call: follow-up rules, risk crossings,
+// conversions, alerts and the weekly digest, then a new try for deliveries the queue lost.
+import type { Bindings, Site } from "../env";
+import { requeueOverdue, siteWebhooks } from "../act/emit";
+import { runFollowUpRules } from "./follow-up-rules";
+
+export interface ActResult {
+  stalledSent: number;
+}
+
+export async function runSiteAct(env: Bindings, site: Site, now: number): Promise<ActResult> {
+  const hooks = await siteWebhooks(env.DB, site.id);
+  return {
+    stalledSent: await runFollowUpRules(env, site, now, hooks),
+  };
+}
+
+export { requeueOverdue };

@@ -1,0 +1,61 @@
+// The /stalled rows: who did `started` and not `expected` within `afterMs`, each with what an
+// adviser needs to follow up. Shared by the read route and the follow-up rules of the cron (jobs/
+// imports it; it imports nothing of jobs/), so a webhook's `data` is exactly the row /stalled shows.
+import type { Common } from "./params";
+import { namedEvents, touchpointsOf, userIdsOf } from "./load/aggregates";
+import { byPerson } from "./load/sql";
+import { loadJourneys, type JourneyQuery } from "./load/journeys";
+import { stageEvents } from "./marketing/load";
+import { nextBestTouchpoints, suggestionFor } from "./marketing/next-best";
+import { contactChannel, stalledPeople } from "./stalled";
+
+export interface StalledRow {
+  personId: string;
+  userIds: string[];
+  startedAt: string;
+  lastTouchpoint: { timestamp: string; channel: string; event: string | null } | null;
+  contactChannel: string | null;
+  stage: string | null;
+  nextBestTouchpoint: string | null;
+}
+
+export interface StalledQuery {
+  started: string;
+  expected: string;
+  afterMs: number;
+  limit: number;
+  /** Journeys for the next best touchpoint (range, filter, conversion and lookback). */
+  journeys: JourneyQuery;
+}
+
+/** Judged at `common.to`: a start counts once its wait has passed by then. */
+export async function stalledRows(db: D1Database, siteId: string, common: Common, q: StalledQuery, personOf: Map<string, string>): Promise<StalledRow[]> {
+  const events = await namedEvents(db, siteId, common, common.filter, [q.started, q.expected], { people: personOf, withChannel: false });
+  const stalled = stalledPeople(events, q.started, q.expected, q.afterMs, common.to).slice(0, q.limit);
+  const ids = stalled.map((s) => s.personId);
+  // The suggestion needs every journey and stage (what moved people on from each stage): only
+  // worth reading when someone is on the list. Stages from the start: a person's stage may have
+  // been set long before the range.
+  const [touches, users, journeys, stages] = ids.length === 0 ? [[], [], [], new Map()] : await Promise.all([
+    touchpointsOf(db, siteId, common, ids), userIdsOf(db, siteId, ids),
+    loadJourneys(db, siteId, q.journeys), stageEvents(db, siteId, { from: 0, to: common.to }, personOf),
+  ]);
+  const best = nextBestTouchpoints(journeys, stages);
+  const touchesOf = byPerson(touches, (t) => t);
+  const userIdsOfPerson = byPerson(users, (u) => u.userId);
+  return stalled.map(({ personId, startedAt }) => {
+    const own = touchesOf.get(personId) ?? [];
+    const userIds = userIdsOfPerson.get(personId) ?? [];
+    const last = own[0];
+    const stage = stages.get(personId)?.at(-1)?.stage ?? null;
+    return {
+      personId,
+      userIds,
+      startedAt: new Date(startedAt).toISOString(),
+      lastTouchpoint: last ? { timestamp: new Date(last.ts).toISOString(), channel: last.channel, event: last.event } : null,
+      contactChannel: contactChannel(own.map((t) => t.channel), userIds.length > 0),
+      stage,
+      nextBestTouchpoint: suggestionFor(best, stage),
+    };
+  });
+}
