@@ -216,3 +216,73 @@ describe("follow-up rules", () => {
     expect(sent).toEqual(["by-phone:consideration", "by-web:service"]);
   });
 });
+
+describe("risk and conversion events", () => {
+  it("sends person.at_risk once per crossing of the site's threshold", async () => {
+    const site = await createSite({ atRiskThreshold: 0.8 });
+    const hook = await addWebhook(site, { events: ["person.at_risk"] });
+    const s = (await siteById(env.DB, site.id, 0))!;
+    const setScore = (person: string, score: number, at: number) => env.DB.prepare(
+      `INSERT INTO churn_scores (site_id, person_id, score, factors, stage, computed_at) VALUES (?, ?, ?, '[{"feature":"quiet 14d","weight":1.2}]', 'service', ?)
+       ON CONFLICT (site_id, person_id) DO UPDATE SET score = excluded.score, computed_at = excluded.computed_at`).bind(site.id, person, score, at).run();
+    const now = Date.now();
+    await setScore("p-high", 0.93, now);
+    await setScore("p-low", 0.5, now);
+    const sent = async () => (await env.DB.prepare("SELECT id, body FROM webhook_deliveries WHERE webhook_id = ? ORDER BY created_at, id")
+      .bind(hook.id).all<{ id: string; body: string }>()).results;
+
+    expect((await runSiteAct(env, s, now)).atRiskSent).toBe(1);
+    const [first] = await sent();
+    expect(JSON.parse(first.body).data).toMatchObject({ personId: "p-high", score: 0.93, threshold: 0.8, stage: "service", factors: [{ feature: "quiet 14d" }] });
+    // Still above: nothing new.
+    expect((await runSiteAct(env, s, now + 1)).atRiskSent).toBe(0);
+    // Falls below, then crosses again: a new occurrence, with its own webhook-id.
+    await setScore("p-high", 0.6, now + 3600_000);
+    expect((await runSiteAct(env, s, now + 3600_000)).atRiskSent).toBe(0);
+    await setScore("p-high", 0.9, now + 7200_000);
+    expect((await runSiteAct(env, s, now + 7200_000)).atRiskSent).toBe(1);
+    const both = await sent();
+    expect(both).toHaveLength(2);
+    expect(both[1].id).not.toBe(both[0].id);
+    const refused = await adminFetch(`/${site.id}`, "PATCH", { atRiskThreshold: 2 });
+    expect((await refused.json<any>()).error.field).toBe("atRiskThreshold");
+  });
+
+  it("sends each conversion stored after the destination once, with its journey's credits under the site's model", async () => {
+    const site = await createSite();
+    const now = Date.now();
+    const before = [track("early", "purchase", now - 6 * DAY, "web")];
+    await sendBatch(site, before);
+    await waitFor(() => countRows("SELECT count(*) AS n FROM events WHERE site_id = ?", site.id), (c) => c === 1);
+    const hook = await addWebhook(site, { events: ["conversion"] });
+    const s = () => siteById(env.DB, site.id, 0).then((x) => x!);
+    const batch = [
+      track("buyer", "newsletter_click", now - 3 * DAY, "email"), track("buyer", "visit", now - 2 * DAY, "social"),
+      { ...track("buyer", "purchase", now - 1 * DAY, "web"), properties: { revenue: 120 } },
+    ];
+    await sendBatch(site, batch);
+    await waitFor(() => countRows("SELECT count(*) AS n FROM events WHERE site_id = ?", site.id), (c) => c === 4);
+    expect((await runSiteAct(env, await s(), now)).conversionsSent).toBe(1);
+    const bodies = async () => (await env.DB.prepare("SELECT body FROM webhook_deliveries WHERE webhook_id = ? ORDER BY created_at, id")
+      .bind(hook.id).all<{ body: string }>()).results.map((r) => JSON.parse(r.body));
+    const [sale] = await bodies();
+    expect(sale.data).toMatchObject({ userIds: ["buyer"], event: "purchase", revenue: 120, model: "position_based" });
+    // The site has one conversion in range: /attribution's position_based credits are this journey's.
+    const attribution = await read(site, `/attribution?from=${now - 5 * DAY}`);
+    expect(attribution.conversions).toBe(1);
+    expect(Object.keys(sale.data.credits).sort()).toEqual(Object.keys(attribution.models.position_based).sort());
+    for (const [channel, credit] of Object.entries(attribution.models.position_based)) expect(sale.data.credits[channel]).toBeCloseTo(credit as number, 9);
+    expect(sale.data.touchpoints.map((t: any) => t.channel)).toEqual(["email", "social", "web"]);
+    expect((await runSiteAct(env, await s(), now + 60_000)).conversionsSent).toBe(0);
+
+    // Another model for the site: the next conversion carries its credits.
+    expect((await adminFetch(`/${site.id}`, "PATCH", { attributionModel: "linear" })).status).toBe(200);
+    await sendBatch(site, [track("buyer", "purchase", now - 1000, "web")]);
+    await waitFor(() => countRows("SELECT count(*) AS n FROM events WHERE site_id = ?", site.id), (c) => c === 5);
+    expect((await runSiteAct(env, await s(), now)).conversionsSent).toBe(1);
+    const second = (await bodies())[1];
+    expect(second.data).toMatchObject({ model: "linear", credits: { web: 1 } });
+    expect((await bodies()).map((b) => b.data.userIds[0])).not.toContain("early");
+    expect((await adminFetch(`/${site.id}`, "PATCH", { attributionModel: "markov" })).status).toBe(400);
+  });
+});

@@ -15,6 +15,8 @@ export interface WebhookMessage {
 export interface Item {
   /** What makes it once-only, e.g. "rule:<id>:<person>:<startedAt>". */
   key: string;
+  /** What the webhook-id is derived from, when a key can be sent again later (a new crossing). */
+  idKey?: string;
   data: Record<string, unknown>;
 }
 
@@ -55,7 +57,7 @@ export async function emit(env: Bindings, site: Site, type: DeliveryType, items:
     const part = fresh.slice(i, i + CHUNK);
     const rows: { w: string; i: string; b: string }[] = [];
     for (const it of part) {
-      const o: Occurrence = { type, id: await occurrenceId(site.id, it.key), site: site.id, createdAt: now, data: it.data };
+      const o: Occurrence = { type, id: await occurrenceId(site.id, it.idKey ?? it.key), site: site.id, createdAt: now, data: it.data };
       for (const h of takers) {
         rows.push({ w: h.id, i: o.id, b: bodyFor(o, h.format as Format) });
         messages.push({ webhookId: h.id, id: o.id });

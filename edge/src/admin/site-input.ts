@@ -3,6 +3,7 @@ import type { ApiError } from "@parcours/sdk/wire";
 import type { SiteSettings } from "../db/schema";
 import { invalidField } from "../errors";
 import { isPlainObject } from "../ingest/validate";
+import { WEBHOOK_MODELS } from "../act/models";
 import { MAX_INGEST_SHARDS } from "../ingest/shards";
 
 export interface SiteInput {
@@ -47,6 +48,15 @@ export function parseSiteInput(body: unknown, creating: boolean): { ok: true; in
     const v = body.ingestShards;
     if (typeof v !== "number" || !Number.isInteger(v) || v < 1 || v > MAX_INGEST_SHARDS) return err("ingestShards", `ingestShards must be a whole number from 1 to ${MAX_INGEST_SHARDS}`);
     settings.ingestShards = v;
+  }
+  if (body.attributionModel !== undefined) {
+    if (!WEBHOOK_MODELS.includes(body.attributionModel as never)) return err("attributionModel", `attributionModel must be one of ${WEBHOOK_MODELS.join(", ")}`);
+    settings.attributionModel = body.attributionModel as string;
+  }
+  if (body.atRiskThreshold !== undefined) {
+    const v = body.atRiskThreshold;
+    if (typeof v !== "number" || !(v > 0 && v <= 1)) return err("atRiskThreshold", "atRiskThreshold must be a score above 0 and at most 1");
+    settings.atRiskThreshold = v;
   }
   if (body.revenueProperty !== undefined) {
     if (typeof body.revenueProperty !== "string") return err("revenueProperty", "revenueProperty must be a string");

@@ -33,6 +33,10 @@ export interface SiteSettings {
   revenueProperty?: string;
   /** Ingest buffer objects the site's traffic is spread over (default 8: ~5,000 requests/s). */
   ingestShards?: number;
+  /** Rule-based model whose credits a `conversion` webhook carries (default position_based). */
+  attributionModel?: string;
+  /** Churn-risk score at or above which a person is sent as `person.at_risk` (default 0.7). */
+  atRiskThreshold?: number;
 }
 
 export const events = sqliteTable("events", {

@@ -3,15 +3,21 @@
 import type { Bindings, Site } from "../env";
 import { requeueOverdue, siteWebhooks } from "../act/emit";
 import { runFollowUpRules } from "./follow-up-rules";
+import { sendRiskCrossings } from "./risk-crossings";
+import { sendConversions } from "./conversions";
 
 export interface ActResult {
   stalledSent: number;
+  atRiskSent: number;
+  conversionsSent: number;
 }
 
 export async function runSiteAct(env: Bindings, site: Site, now: number): Promise<ActResult> {
   const hooks = await siteWebhooks(env.DB, site.id);
   return {
     stalledSent: await runFollowUpRules(env, site, now, hooks),
+    atRiskSent: await sendRiskCrossings(env, site, now, hooks),
+    conversionsSent: await sendConversions(env, site, now, hooks),
   };
 }
 
