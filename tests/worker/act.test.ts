@@ -286,3 +286,80 @@ describe("risk and conversion events", () => {
     expect((await adminFetch(`/${site.id}`, "PATCH", { attributionModel: "markov" })).status).toBe(400);
   });
 });
+
+describe("alerts and the weekly digest", () => {
+  const today = Math.floor(Date.now() / DAY) * DAY;
+
+  it("sends an alert once per rule and period, and judges the next period anew", async () => {
+    const site = await createSite();
+    const yesterday = today - DAY / 2;
+    const batch = [
+      track("a1", "page_seen", yesterday, "web"), track("a2", "page_seen", yesterday + 1000, "web"), track("a3", "purchase", yesterday + 2000, "email"),
+      track("a4", "page_seen", yesterday - DAY, "web"),
+    ];
+    await sendBatch(site, batch);
+    await waitFor(() => countRows("SELECT count(*) AS n FROM events WHERE site_id = ?", site.id), (c) => c === batch.length);
+    const hook = await addWebhook(site, { events: ["alert"] });
+    const add = async (body: Record<string, unknown>) => {
+      const res = await adminFetch(`/${site.id}/alerts`, "POST", body);
+      expect(res.status).toBe(201);
+      return (await res.json<any>()).id as string;
+    };
+    const busy = await add({ name: "busy day", metric: "events", period: "day", above: 2 });
+    const jump = await add({ name: "jump", metric: "events", period: "day", changePct: 100 });
+    const quiet = await add({ name: "quiet day", metric: "events", period: "day", below: 1 });
+    const sales = await add({ name: "sales", metric: "conversions", period: "day", above: 0 });
+    for (const [body, field] of [[{ metric: "roas", above: 1 }, "channel"], [{ metric: "nope", above: 1 }, "metric"], [{ metric: "events" }, "above"], [{ metric: "events", above: "x" }, "above"], [{ metric: "events", above: 1, period: "month" }, "period"]] as const) {
+      const res = await adminFetch(`/${site.id}/alerts`, "POST", body);
+      expect(res.status, field).toBe(400);
+      expect((await res.json<any>()).error.field).toBe(field);
+    }
+    const s = (await siteById(env.DB, site.id, 0))!;
+    const sentFor = async () => (await env.DB.prepare("SELECT body FROM webhook_deliveries WHERE webhook_id = ?").bind(hook.id).all<{ body: string }>())
+      .results.map((r) => JSON.parse(r.body).data);
+
+    expect((await runSiteAct(env, s, today + 3600_000)).alertsSent).toBe(3);
+    const first = await sentFor();
+    expect(first.map((d) => d.rule.id).sort()).toEqual([busy, jump, sales].sort());
+    expect(first.find((d) => d.rule.id === busy)).toMatchObject({ metric: "events", value: 3, previous: 1, period: "day", reason: "above 2", from: new Date(today - DAY).toISOString() });
+    expect(first.find((d) => d.rule.id === jump)).toMatchObject({ value: 3, previous: 1, changePct: 200 });
+    expect(first.find((d) => d.rule.id === sales)).toMatchObject({ metric: "conversions", value: 1 });
+    // Later the same day: the same periods, nothing sent again.
+    expect((await runSiteAct(env, s, today + 7200_000)).alertsSent).toBe(0);
+    // The next day judges today, which had no events: only the quiet-day rule breaks.
+    expect((await runSiteAct(env, s, today + DAY + 3600_000)).alertsSent).toBe(2);
+    const next = (await sentFor()).filter((d) => d.from === new Date(today).toISOString());
+    expect(next.map((d) => d.rule.id).sort()).toEqual([jump, quiet].sort());
+    expect(next.find((d) => d.rule.id === jump)).toMatchObject({ value: 0, previous: 3, reason: expect.stringMatching(/^down 100\.0%/) });
+    expect((await adminFetch(`/${site.id}/alerts/${quiet}`, "DELETE")).status).toBe(204);
+    expect((await (await adminFetch(`/${site.id}/alerts`)).json<any>()).alerts.map((a: any) => a.id)).not.toContain(quiet);
+  });
+
+  it("sends the weekly digest on Monday only to destinations that opted in, once a week", async () => {
+    const site = await createSite();
+    // The Monday of this week (1970-01-05 was a Monday), just after midnight: never in the future.
+    const monday = today - ((Math.floor(today / DAY) + 3) % 7) * DAY + 1;
+    const batch = [
+      track("d1", "newsletter_click", monday - 3 * DAY, "email"), track("d1", "purchase", monday - 2 * DAY, "email"),
+      track("d2", "newsletter_click", monday - 3 * DAY, "email"), track("d2", "purchase", monday - 2 * DAY, "email"),
+      track("d3", "purchase", monday - 9 * DAY, "web"),
+    ];
+    await sendBatch(site, batch);
+    await waitFor(() => countRows("SELECT count(*) AS n FROM events WHERE site_id = ?", site.id), (c) => c === batch.length);
+    const digest = await addWebhook(site, { events: ["digest"] });
+    const other = await addWebhook(site, { events: ["alert", "conversion"] });
+    const s = (await siteById(env.DB, site.id, 0))!;
+    expect((await runSiteAct(env, s, monday + DAY)).digestsSent).toBe(0); // a Tuesday
+    expect((await runSiteAct(env, s, monday)).digestsSent).toBe(1);
+    expect((await runSiteAct(env, s, monday + 3600_000)).digestsSent).toBe(0);
+    const rows = (await env.DB.prepare("SELECT body FROM webhook_deliveries WHERE webhook_id = ?").bind(digest.id).all<{ body: string }>()).results;
+    expect(rows).toHaveLength(1);
+    const data = JSON.parse(rows[0].body).data;
+    expect(data.from).toBe(new Date(monday - 1 - 7 * DAY).toISOString());
+    expect(data.metrics.find((m: any) => m.name === "conversions")).toEqual({ name: "conversions", value: 2, previous: 1, changePct: 100 });
+    expect(data.model).toBe("position_based");
+    expect(data.topMovingChannels.map((m: any) => [m.channel, m.change])).toEqual([["email", 2], ["web", -1]]);
+    expect(data.newStalled).toBe(0);
+    expect(await countRows("SELECT count(*) AS n FROM webhook_deliveries WHERE webhook_id = ?", other.id)).toBe(0);
+  });
+});

@@ -5,11 +5,15 @@ import { requeueOverdue, siteWebhooks } from "../act/emit";
 import { runFollowUpRules } from "./follow-up-rules";
 import { sendRiskCrossings } from "./risk-crossings";
 import { sendConversions } from "./conversions";
+import { runAlerts } from "./alerts";
+import { sendDigest } from "./digest";
 
 export interface ActResult {
   stalledSent: number;
   atRiskSent: number;
   conversionsSent: number;
+  alertsSent: number;
+  digestsSent: number;
 }
 
 export async function runSiteAct(env: Bindings, site: Site, now: number): Promise<ActResult> {
@@ -18,6 +22,9 @@ export async function runSiteAct(env: Bindings, site: Site, now: number): Promis
     stalledSent: await runFollowUpRules(env, site, now, hooks),
     atRiskSent: await sendRiskCrossings(env, site, now, hooks),
     conversionsSent: await sendConversions(env, site, now, hooks),
+    alertsSent: await runAlerts(env, site, now, hooks),
+    // After the rules, so the digest counts the people they found this very run.
+    digestsSent: await sendDigest(env, site, now, hooks),
   };
 }
 
