@@ -6,24 +6,13 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { chromium, type Browser, type BrowserContext, type Page, type Request } from "playwright-core";
+import type { Browser, BrowserContext, Page, Request } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 // @ts-expect-error: plain ESM script without types
 import { startServer } from "../../scripts/dev-server.mjs";
-
-interface StoredEvent {
-  messageId: string;
-  type: string;
-  event: string | null;
-  userId: string | null;
-  anonymousId: string | null;
-  personId: string;
-  channel: string | null;
-  properties: Record<string, unknown> | null;
-}
+import { desktopUserAgent, eventually as poll, launchChromium, READ, storedEvents, type StoredEvent } from "./harness";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
-const READ = { Authorization: "Bearer demo-read-token" };
 const RUN = Date.now().toString(36);
 
 let worker: { url: string; stop(): Promise<void> };
@@ -58,22 +47,9 @@ function servePages(workerUrl: string) {
   );
 }
 
-async function events(): Promise<StoredEvent[]> {
-  const res = await fetch(`${worker.url}/api/sites/demo/events?limit=200`, { headers: READ });
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { events: StoredEvent[] }).events;
-}
-
+const events = () => storedEvents(worker.url);
 /** Polls the read API until `pick` finds what it wants among the stored events (up to ~10 s). */
-async function eventually<T>(pick: (events: StoredEvent[]) => T | undefined | false, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const found = pick(await events());
-    if (found) return found;
-    if (Date.now() > end) throw new Error("not stored within " + ms + " ms: " + pick);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+const eventually = <T>(pick: (events: StoredEvent[]) => T | undefined | false, ms = 10_000) => poll(events, pick, ms);
 
 const anonymousIdOf = (p: Page) => p.waitForFunction(() => JSON.parse(localStorage.parcours || "0")?.[0]?.anonymousId).then((h) => h.jsonValue() as Promise<string>);
 const ofVisitor = (id: string) => (e: StoredEvent) => e.anonymousId == id;
@@ -84,11 +60,7 @@ beforeAll(async () => {
   persistDir = mkdtempSync(path.join(tmpdir(), "parcours-e2e-"));
   worker = await startServer({ port: 8790 + Math.floor(Math.random() * 100), persistDir });
   site = await servePages(worker.url);
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
@@ -98,10 +70,8 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  // A fresh context per test: its own localStorage, so a new visitor. The edge filters bots,
-  // and "HeadlessChrome" in the user agent is one: present as the desktop Chrome it is.
-  const userAgent = `Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${browser.version()} Safari/537.36`;
-  context = await browser.newContext({ userAgent });
+  // A fresh context per test: its own localStorage, so a new visitor.
+  context = await browser.newContext({ userAgent: desktopUserAgent(browser) });
   page = await context.newPage();
   sent = [];
   page.on("request", (r) => {
@@ -310,7 +280,8 @@ describe("script tag s.js when the worker is down", () => {
 
     // Back on the same port and D1. Nothing on the page is touched: no flush(), no `online` event;
     // the backoff (capped at 30 s) retries by itself.
-    worker = await startServer({ port: Number(port), persistDir });
+    // startServer adds PARCOURS_PORT_OFFSET to the port it is given; this one has it already.
+    worker = await startServer({ port: Number(port) - Number(process.env.PARCOURS_PORT_OFFSET ?? 0), persistDir });
     const back = Date.now();
     const ids = kept.map((m) => m.messageId);
     await eventually((all) => ids.every((id) => all.some((e) => e.messageId == id)), 45_000);

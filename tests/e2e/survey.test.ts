@@ -5,10 +5,11 @@ import { createServer, type Server } from "node:http";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { chromium, type Browser, type BrowserContext } from "playwright-core";
+import type { Browser, BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // @ts-expect-error: plain ESM script without types
 import { startServer } from "../../scripts/dev-server.mjs";
+import { desktopUserAgent, launchChromium } from "./harness";
 
 let worker: { url: string; stop(): Promise<void> };
 let site: Server;
@@ -28,10 +29,8 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => site.listen(0, "127.0.0.1", r));
   siteUrl = `http://localhost:${(site.address() as { port: number }).port}`;
-  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"] });
-  // A desktop Chrome UA: the edge's bot filter would keep HeadlessChrome aside.
-  context = await browser.newContext({ userAgent: `Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${browser.version()} Safari/537.36` });
+  browser = await launchChromium();
+  context = await browser.newContext({ userAgent: desktopUserAgent(browser) });
 }, 120_000);
 
 afterAll(async () => {
