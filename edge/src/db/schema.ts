@@ -29,6 +29,8 @@ export interface SiteSettings {
   lookbackDays?: number;
   /** Days raw events are kept; the cron deletes older ones (0 or absent: forever). */
   retentionDays?: number;
+  /** Whole days raw events stay in D1 (default 90); journey state and answers outlive them. */
+  rawRetentionDays?: number;
   /** Property read as a conversion's value (default "revenue"). */
   revenueProperty?: string;
   /** Ingest buffer objects the site's traffic is spread over (default 8: ~5,000 requests/s). */
@@ -269,3 +271,41 @@ export type WebhookRow = typeof webhooks.$inferSelect;
 export type DeliveryRow = typeof webhookDeliveries.$inferSelect;
 export type FollowUpRuleRow = typeof followUpRules.$inferSelect;
 export type AlertRuleRow = typeof alertRules.$inferSelect;
+
+ * Journey state kept at write time (core/person-state.ts): one row per person holding every
+ * touchpoint and named event of theirs, packed. Journey answers read these rows, never the raw
+ * events of their range, and the rows outlive the raw events (rawRetentionDays).
+ */
+export const personState = sqliteTable("person_state", {
+  siteId: text("site_id").notNull(),
+  personId: text("person_id").notNull(),
+  firstTs: integer("first_ts").notNull(),
+  lastTs: integer("last_ts").notNull(),
+  stage: text("stage"),
+  stageTs: integer("stage_ts"),
+  data: text("data").notNull(),
+}, (t) => [primaryKey({ columns: [t.siteId, t.personId] }), index("person_state_last").on(t.siteId, t.lastTs)]);
+
+/**
+ * Each person's journeys per declared conversion under the site's lookback, kept with the state:
+ * the default journey questions read the journeys ending in their range and nothing else.
+ */
+export const journeys = sqliteTable("journeys", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  siteId: text("site_id").notNull(),
+  conversion: text("conversion").notNull(),
+  personId: text("person_id").notNull(),
+  endTs: integer("end_ts").notNull(),
+  lookbackDays: integer("lookback_days").notNull(),
+  data: text("data").notNull(),
+}, (t) => [index("journeys_end").on(t.siteId, t.conversion, t.endTs), index("journeys_person").on(t.siteId, t.personId)]);
+
+/**
+ * Per site: raw events before `agedBefore` have left D1 (the R2 archive keeps them); the journeys
+ * table holds journeys for the settings named by `journeysKey` (null while a rebuild is due).
+ */
+export const journeyMeta = sqliteTable("journey_meta", {
+  siteId: text("site_id").primaryKey(),
+  agedBefore: integer("aged_before").notNull().default(0),
+  journeysKey: text("journeys_key"),
+});

@@ -18,11 +18,11 @@ export async function computeChurnScores(db: D1Database, site: Site, now: number
   const range = { from: now - HISTORY_MS - CHURN_WINDOW_MS, to: now };
   const people = await personOfKeys(db, site.id);
   const [touches, named, feedback, churnedAt, stages] = await Promise.all([
-    loadTouchpoints(db, site.id, range, people),
-    namedEvents(db, site.id, range, {}, null, { people, withChannel: false }),
+    loadTouchpoints(db, site.id, range),
+    namedEvents(db, site.id, range, {}, null, { withChannel: false }),
     feedbackEvents(db, site.id, range, people),
-    firstOf(db, site.id, churnEvents, people),
-    stageEvents(db, site.id, range, people),
+    firstOf(db, site.id, churnEvents),
+    stageEvents(db, site.id, range),
   ]);
   const low = new Map<string, number[]>();
   for (const f of feedback) if (isLow(f.kind, f.score)) low.set(f.personId, [...(low.get(f.personId) ?? []), f.ts]);

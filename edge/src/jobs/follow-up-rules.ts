@@ -25,7 +25,7 @@ export async function runFollowUpRules(env: Bindings, site: Site, now: number, h
       ...common, conversion: site.settings.conversions[0] ?? "purchase", lookbackMs: (site.settings.lookbackDays ?? 30) * DAY_MS,
     };
     const rows = await stalledRows(env.DB, site.id, common,
-      { started: rule.started, expected: rule.expected, afterMs: rule.afterMs, limit: MAX_PER_RUN, journeys }, people);
+      { started: rule.started, expected: rule.expected, afterMs: rule.afterMs, limit: MAX_PER_RUN, journeys });
     const matching = rule.stage ? rows.filter((r) => r.stage === rule.stage) : rows;
     const about = { id: rule.id, name: rule.name, started: rule.started, expected: rule.expected, after: rule.after };
     sent += await emit(env, site, "journey.stalled",

@@ -3,15 +3,23 @@
 // doubles anything. What keeps failing goes to the dead-letter queue.
 import type { Bindings } from "../env";
 import { partKey, type QueuePayload } from "./payload";
-import { storeEvents, type StoreResult } from "./store";
+import { storeEvents } from "./store";
 import { siteById } from "../auth/sites";
+import { refreshPeople } from "./journey-state";
 
 const DEFAULT_GAP_MIN = 30;
 
-export async function storePayloads(env: Pick<Bindings, "DB">, payloads: QueuePayload[], now = Date.now()): Promise<StoreResult> {
+export interface StoredTotals {
+  stored: number;
+  duplicates: number;
+  /** People whose journey state was recomputed. */
+  people: number;
+}
+
+export async function storePayloads(env: Pick<Bindings, "DB">, payloads: QueuePayload[], now = Date.now()): Promise<StoredTotals> {
   const bySite = new Map<string, QueuePayload[]>();
   for (const p of payloads) bySite.set(p.siteId, [...(bySite.get(p.siteId) ?? []), p]);
-  const total: StoreResult = { stored: 0, duplicates: 0 };
+  const total: StoredTotals = { stored: 0, duplicates: 0, people: 0 };
   for (const [siteId, group] of bySite) {
     const site = await siteById(env.DB, siteId, now);
     const gapMs = (site?.settings.sessionGapMinutes ?? DEFAULT_GAP_MIN) * 60_000;
@@ -19,6 +27,9 @@ export async function storePayloads(env: Pick<Bindings, "DB">, payloads: QueuePa
       group.map((p) => partKey(p.archiveKey, p.part)), { gapMs, now });
     total.stored += r.stored;
     total.duplicates += r.duplicates;
+    // After the events are committed: a failure here retries the hand-off, whose events are then
+    // duplicates, but whose people are recomputed all the same (touchedKeys names them all).
+    if (site) total.people += await refreshPeople(env.DB, siteId, site.settings, r.touchedKeys, r.merges);
   }
   return total;
 }

@@ -14,6 +14,10 @@ export interface StoreOptions {
 export interface StoreResult {
   stored: number;
   duplicates: number;
+  /** Every identity the batch names, stored or duplicate: a redelivery recomputes them again, harmlessly. */
+  touchedKeys: string[];
+  /** People merged into another by this batch's identity links. */
+  merges: { from: string; to: string }[];
 }
 
 const CHUNK = 400; // events per INSERT statement: keeps each bound JSON well under D1's 2 MB value cap
@@ -46,6 +50,8 @@ export async function storeEvents(db: D1Database, siteId: string, incoming: Enri
   }
   const events = [...unique.values()].filter((e) => !existing.has(e.messageId));
   const statements: D1PreparedStatement[] = [];
+  const touchedKeys = [...new Set(incoming.flatMap((e) => [identKeyOf(e), ...(e.userId !== null ? [`u:${e.userId}`] : [])]))];
+  let merges: StoreResult["merges"] = [];
 
   if (events.length) {
     // 2. Identity: load the graph for every key involved, stitch, write new rows and merges.
@@ -61,7 +67,9 @@ export async function storeEvents(db: D1Database, siteId: string, incoming: Enri
       for (const r of results) known.set(r.ident_key, r.person_id);
     }
     const links = events.flatMap((e) => linksOf(e, (k) => known.has(k)));
-    const { added, merges } = stitch(known, keys, links, () => newId("p_"));
+    const stitched = stitch(known, keys, links, () => newId("p_"));
+    const { added } = stitched;
+    merges = stitched.merges;
     const firstSeen = new Map<string, number>();
     for (const e of events) for (const k of [identKeyOf(e), e.userId !== null ? `u:${e.userId}` : null]) {
       if (k && (!firstSeen.has(k) || e.ts < firstSeen.get(k)!)) firstSeen.set(k, e.ts);
@@ -139,5 +147,5 @@ export async function storeEvents(db: D1Database, siteId: string, incoming: Enri
       .bind(opts.now, json(storedParts)));
   }
   if (statements.length) await db.batch(statements);
-  return { stored: events.length, duplicates: incoming.length - events.length };
+  return { stored: events.length, duplicates: incoming.length - events.length, touchedKeys, merges };
 }

@@ -107,8 +107,7 @@ queryRoutes.get("/funnel", async (c) => {
   // Strict order needs every event between the steps to see that none intervened.
   const db = c.env.DB;
   const siteId = c.get("site").id;
-  const people = await peopleOf(c);
-  const events = await namedEvents(db, siteId, common, common.filter, order === "strict" ? null : steps, { people, withChannel: breakdown === "channel" });
+  const events = await namedEvents(db, siteId, common, common.filter, order === "strict" ? null : steps, { version: versionOf(c.req.raw), withChannel: breakdown === "channel" });
   const reaches = [...events.values()].map((list) => reach(list, steps, window.ms, order));
   return c.json({
     steps: funnelSteps(steps, reaches),
@@ -144,10 +143,10 @@ queryRoutes.get("/paths", async (c) => {
     return c.json({ to: jq.conversion, ...topPaths(paths, maxSteps, top, "last") });
   }
   const conversion = parseConversion(q, c.get("site").settings.conversions);
-  const people = await peopleOf(c);
+  const version = versionOf(c.req.raw);
   const [events, touchpoints] = await Promise.all([
-    namedEvents(db, siteId, common, {}, [anchor.start, conversion], { people, withChannel: false }),
-    loadTouchpoints(db, siteId, common, people),
+    namedEvents(db, siteId, common, {}, [anchor.start, conversion], { version, withChannel: false }),
+    loadTouchpoints(db, siteId, common, version),
   ]);
   const starts = new Map<string, number>();
   const conversions = new Map<string, number[]>();
@@ -181,7 +180,7 @@ queryRoutes.get("/journeys/stats", async (c) => {
   const site = c.get("site");
   const [journeys, stages] = await Promise.all([
     loadJourneys(c.env.DB, site.id, journeyQuery(c, q, common)),
-    peopleOf(c).then((people) => peopleByStage(c.env.DB, site.id, common, common.filter, people)),
+    peopleByStage(c.env.DB, site.id, common, common.filter, versionOf(c.req.raw)),
   ]);
   const rank = stageOrder(site);
   return c.json({
@@ -201,7 +200,7 @@ queryRoutes.get("/stalled", async (c) => {
   const format = parseChoice(q, "format", ["json", "csv"] as const, "json");
   const limit = parseInteger(q, "limit", 1000, 1, 10_000);
   const people = await stalledRows(c.env.DB, c.get("site").id, common,
-    { started, expected, afterMs: after.ms, limit, journeys: journeyQuery(c, q, common) }, await peopleOf(c));
+    { started, expected, afterMs: after.ms, limit, journeys: journeyQuery(c, q, common) });
   if (format === "json") return c.json({ started, expected, after: after.text, people });
   const header = ["personId", "userIds", "startedAt", "lastTouchpointAt", "lastTouchpointChannel", "lastTouchpointEvent", "contactChannel", "stage", "nextBestTouchpoint"];
   const csv = toCsv(header, people.map((p) => [
@@ -215,7 +214,7 @@ queryRoutes.get("/churn", async (c) => {
   const q = queryOf(c);
   const common = parseCommon(q, Date.now());
   const event = parseName(q, "event", "unsubscribe");
-  const { churned, base } = churnSets(await firstTimes(c.env.DB, c.get("site").id, common, common.filter, await peopleOf(c)), event);
+  const { churned, base } = churnSets(await firstTimes(c.env.DB, c.get("site").id, common, common.filter, versionOf(c.req.raw)), event);
   return c.json({ event, churned: churned.length, people: base.length, touchpoints: churnLift(churned, base) });
 });
 

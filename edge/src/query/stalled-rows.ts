@@ -29,8 +29,8 @@ export interface StalledQuery {
 }
 
 /** Judged at `common.to`: a start counts once its wait has passed by then. */
-export async function stalledRows(db: D1Database, siteId: string, common: Common, q: StalledQuery, personOf: Map<string, string>): Promise<StalledRow[]> {
-  const events = await namedEvents(db, siteId, common, common.filter, [q.started, q.expected], { people: personOf, withChannel: false });
+export async function stalledRows(db: D1Database, siteId: string, common: Common, q: StalledQuery): Promise<StalledRow[]> {
+  const events = await namedEvents(db, siteId, common, common.filter, [q.started, q.expected], { version: q.journeys.version, withChannel: false });
   const stalled = stalledPeople(events, q.started, q.expected, q.afterMs, common.to).slice(0, q.limit);
   const ids = stalled.map((s) => s.personId);
   // The suggestion needs every journey and stage (what moved people on from each stage): only
@@ -38,7 +38,7 @@ export async function stalledRows(db: D1Database, siteId: string, common: Common
   // been set long before the range.
   const [touches, users, journeys, stages] = ids.length === 0 ? [[], [], [], new Map()] : await Promise.all([
     touchpointsOf(db, siteId, common, ids), userIdsOf(db, siteId, ids),
-    loadJourneys(db, siteId, q.journeys), stageEvents(db, siteId, { from: 0, to: common.to }, personOf),
+    loadJourneys(db, siteId, q.journeys), stageEvents(db, siteId, { from: 0, to: common.to }, q.journeys.version),
   ]);
   const best = nextBestTouchpoints(journeys, stages);
   const touchesOf = byPerson(touches, (t) => t);

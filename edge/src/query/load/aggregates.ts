@@ -4,6 +4,7 @@ import type { Interval } from "../buckets";
 import type { TouchFilter } from "../journeys";
 import type { Range } from "../params";
 import { all, EVENT_CHANNEL, filterClause, groupRows } from "./sql";
+import { eventsIn, statesInRange } from "./state";
 import { TOUCHPOINTS_SQL } from "./journeys";
 
 /** The start (epoch ms, UTC) of the bucket holding `col`, matching buckets.ts's bucketStart. */
@@ -109,25 +110,14 @@ export async function eventNames(db: D1Database, siteId: string, range: Range, f
   );
 }
 
-/** People by the stage of their latest staged event: where each customer stands now. */
-export async function peopleByStage(db: D1Database, siteId: string, range: Range, filter: TouchFilter, people: Map<string, string>) {
-  const f = filterClause("e", filter);
-  // Latest per identity in SQL (SQLite takes the bare column `stage` from the row holding MAX(ts)),
-  // then latest per person across their identities.
-  const rows = await db
-    .prepare(
-      `SELECT e.ident_key, e.stage, MAX(e.ts) FROM events e
-       WHERE e.site_id = ? AND e.ts BETWEEN ? AND ? AND e.stage IS NOT NULL${f.sql} GROUP BY e.ident_key`,
-    )
-    .bind(siteId, range.from, range.to, ...f.params)
-    .raw<[string, string, number]>();
-  const latest = new Map<string, { stage: string; ts: number }>();
-  for (const [key, stage, ts] of rows) {
-    const person = people.get(key)!;
-    if ((latest.get(person)?.ts ?? -Infinity) < ts) latest.set(person, { stage, ts });
-  }
+/** People by the stage of their latest staged event in the range: where each customer stands now. */
+export async function peopleByStage(db: D1Database, siteId: string, range: Range, filter: TouchFilter, version?: string) {
   const counts = new Map<string, number>();
-  for (const { stage } of latest.values()) counts.set(stage, (counts.get(stage) ?? 0) + 1);
+  for (const list of eventsIn(await statesInRange(db, siteId, range, version), range, filter, null).values()) {
+    let stage: string | null = null;
+    for (const e of list) stage = e.stage ?? stage;
+    if (stage) counts.set(stage, (counts.get(stage) ?? 0) + 1);
+  }
   return [...counts].map(([stage, n]) => ({ stage, people: n }));
 }
 
@@ -144,44 +134,32 @@ export async function vitalSamples(db: D1Database, siteId: string, range: Range,
 export interface NamedEvent {
   ts: number;
   name: string;
-  /** The channel it happened in, when asked for (it costs a join with its session). */
+  /** The channel it happened in, when asked for. */
   channel: string | null;
 }
 
 /** Named events by person, in time order; optionally only some names. */
 export async function namedEvents(
-  db: D1Database, siteId: string, range: Range, filter: TouchFilter, names: string[] | null, opts: { people: Map<string, string>; withChannel: boolean },
+  db: D1Database, siteId: string, range: Range, filter: TouchFilter, names: string[] | null, opts: { version?: string; withChannel: boolean },
 ): Promise<Map<string, NamedEvent[]>> {
-  const f = filterClause("e", filter);
-  const only = names === null ? "e.event IS NOT NULL" : "e.event IN (SELECT value FROM json_each(?))";
-  const rows = await db
-    .prepare(
-      `SELECT e.ident_key, e.ts, e.event, ${opts.withChannel ? EVENT_CHANNEL : "NULL"}
-       FROM events e ${opts.withChannel ? "JOIN sessions s ON s.id = e.session_id" : ""}
-       WHERE e.site_id = ? AND e.ts BETWEEN ? AND ? AND ${only}${f.sql} ORDER BY e.ts, e.id`,
-    )
-    .bind(siteId, range.from, range.to, ...(names === null ? [] : [JSON.stringify(names)]), ...f.params)
-    .raw<[string, number, string, string | null]>();
-  return groupRows(rows, ([key]) => opts.people.get(key)!, ([, ts, name, channel]) => ({ ts, name, channel }));
+  const out = new Map<string, NamedEvent[]>();
+  for (const [personId, list] of eventsIn(await statesInRange(db, siteId, range, opts.version), range, filter, names)) {
+    out.set(personId, list.map((e) => ({ ts: e.ts, name: e.name, channel: opts.withChannel ? e.in : null })));
+  }
+  return out;
 }
 
 /** Each person's first time of each event name in the range. */
-export async function firstTimes(db: D1Database, siteId: string, range: Range, filter: TouchFilter, people: Map<string, string>) {
-  const f = filterClause("e", filter);
-  const rows = await db
-    .prepare(
-      `SELECT e.ident_key, e.event, MIN(e.ts) FROM events e
-       WHERE e.site_id = ? AND e.ts BETWEEN ? AND ? AND e.event IS NOT NULL${f.sql} GROUP BY e.ident_key, e.event`,
-    )
-    .bind(siteId, range.from, range.to, ...f.params)
-    .raw<[string, string, number]>();
-  const first = new Map<string, { personId: string; name: string; firstTs: number }>();
-  for (const [key, name, ts] of rows) {
-    const personId = people.get(key)!;
-    const id = `${personId}\u0000${name}`;
-    if ((first.get(id)?.firstTs ?? Infinity) > ts) first.set(id, { personId, name, firstTs: ts });
+export async function firstTimes(db: D1Database, siteId: string, range: Range, filter: TouchFilter, version?: string) {
+  const first: { personId: string; name: string; firstTs: number }[] = [];
+  for (const [personId, list] of eventsIn(await statesInRange(db, siteId, range, version), range, filter, null)) {
+    const seen = new Set<string>();
+    for (const e of list) if (!seen.has(e.name)) {
+      seen.add(e.name);
+      first.push({ personId, name: e.name, firstTs: e.ts });
+    }
   }
-  return [...first.values()];
+  return first;
 }
 
 /** People first seen in the range (over all their identities) and the buckets they were active in. */

@@ -64,7 +64,7 @@ marketingRoutes.get("/feedback", async (c) => {
   // Touchpoints and stages from before the range count too: they precede answers inside it.
   const wide = { from: common.from - 30 * DAY_MS, to: common.to };
   const [events, touches, stages] = await Promise.all([
-    feedbackEvents(db, siteId, common, people, common.filter), loadTouchpoints(db, siteId, wide, people), stageEvents(db, siteId, wide, people),
+    feedbackEvents(db, siteId, common, people, common.filter), loadTouchpoints(db, siteId, wide), stageEvents(db, siteId, wide),
   ]);
   const answers = events.filter((e) => e.kind === kind && (!common.filter.channel || e.channel === common.filter.channel));
   const items = placeAnswers(answers, touches, stages);
@@ -80,7 +80,7 @@ marketingRoutes.get("/segments/value", async (c) => {
   const min = minRaw === undefined ? undefined : Number(minRaw);
   if (min !== undefined && !Number.isFinite(min)) throw new ParamError("min", "min must be a number");
   const { common, load } = journeysFor(c, q);
-  const [journeys, stages] = await Promise.all([load(), personOfKeys(c.env.DB, c.get("site").id).then((p) => stageEvents(c.env.DB, c.get("site").id, common, p))]);
+  const [journeys, stages] = await Promise.all([load(), stageEvents(c.env.DB, c.get("site").id, common)]);
   const people = new Map<string, PersonValue>();
   for (const j of journeys) {
     const p = people.get(j.personId) ?? { personId: j.personId, revenue: 0, orders: 0, channels: [], stage: null };
@@ -116,11 +116,11 @@ async function churnScoresOf(db: D1Database, site: Site, events: string[] | null
 }
 
 /** People who did `started` and not `expected` within `after`, as the /stalled list finds them. */
-async function stalledOf(db: D1Database, siteId: string, q: Query, common: Common, people: Map<string, string>) {
+async function stalledOf(db: D1Database, siteId: string, q: Query, common: Common) {
   const started = parseName(q, "started");
   const expected = parseName(q, "expected");
   const after = parseDuration(q, "after", "3d");
-  const events = await namedEvents(db, siteId, common, common.filter, [started, expected], { people, withChannel: false });
+  const events = await namedEvents(db, siteId, common, common.filter, [started, expected], { withChannel: false });
   return new Map(stalledPeople(events, started, expected, after.ms, common.to).map((s) => [s.personId, s.startedAt]));
 }
 
@@ -132,11 +132,10 @@ marketingRoutes.get("/at-risk", async (c) => {
   const site = c.get("site");
   const db = c.env.DB;
   const { common, load } = journeysFor(c, q);
-  const people = await personOfKeys(db, site.id);
-  const stalled = q("started") === undefined ? null : await stalledOf(db, site.id, q, common, people);
+  const stalled = q("started") === undefined ? null : await stalledOf(db, site.id, q, common);
   // Stages from the start: the stage a touchpoint found a person at may have been set long before.
   const [scores, journeys, stages] = await Promise.all([
-    churnScoresOf(db, site, events, stalled && [...stalled.keys()], limit), load(), stageEvents(db, site.id, { from: 0, to: common.to }, people),
+    churnScoresOf(db, site, events, stalled && [...stalled.keys()], limit), load(), stageEvents(db, site.id, { from: 0, to: common.to }),
   ]);
   const best = nextBestTouchpoints(journeys, stages);
   const rows = scores.people.map((p) => ({

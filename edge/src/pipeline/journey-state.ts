@@ -1,0 +1,142 @@
+// Step after store: recompute the journey state of the people a batch touched, and only theirs.
+// A person's state is folded from what ageing froze (their old state before the site's raw
+// horizon) and what their raw rows from the horizon on say now, so a late event, an identity merge
+// or a redelivered batch gives the same state as if everything had arrived in order, once.
+import { foldState, latestStage, packState, stateSpan, unpackState, type PersonState, type StateEvent } from "../core/person-state";
+import { packJourney } from "../core/journey-pack";
+import { personJourneys, DAY_MS, type Touch } from "../core/journeys";
+import type { SiteSettings } from "../db/schema";
+
+const json = (v: unknown) => JSON.stringify(v);
+const CHUNK = 400;
+
+function chunks<T>(xs: T[], n: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += n) out.push(xs.slice(i, i + n));
+  return out;
+}
+
+// The people of the touched identities, and every identity of theirs (a merge joins old ones).
+const PEOPLE = `p AS (SELECT DISTINCT person_id FROM identities WHERE site_id = ?1 AND ident_key IN (SELECT value FROM json_each(?2))),
+  k AS (SELECT i.ident_key, i.person_id FROM identities i WHERE i.site_id = ?1 AND i.person_id IN (SELECT person_id FROM p)),
+  h AS (SELECT COALESCE((SELECT aged_before FROM journey_meta WHERE site_id = ?1), 0) AS at)`;
+
+/** API.md's touchpoints of those people from the horizon on (query/load/journeys TOUCHPOINTS_SQL). */
+const TOUCHES_SQL = `WITH ${PEOPLE}
+  SELECT k.person_id AS personId, s.start_ts AS ts, s.channel, s.source, s.campaign, s.country, s.device
+  FROM k JOIN sessions s ON s.site_id = ?1 AND s.ident_key = k.ident_key WHERE s.start_ts >= (SELECT at FROM h)
+  UNION ALL
+  SELECT k.person_id, e.ts, e.channel, e.source, e.campaign, e.country, e.device
+  FROM k JOIN events e ON e.site_id = ?1 AND e.ident_key = k.ident_key JOIN sessions s ON s.id = e.session_id
+  WHERE e.ts >= (SELECT at FROM h) AND e.channel_explicit = 1 AND e.channel <> s.channel
+  ORDER BY ts`;
+
+const EVENTS_SQL = `WITH ${PEOPLE}
+  SELECT k.person_id AS personId, e.ts, e.event AS name, e.stage, e.revenue, e.channel, e.source, e.campaign, e.country, e.device,
+    CASE WHEN e.channel_explicit = 1 THEN e.channel ELSE s.channel END AS "in"
+  FROM k JOIN events e ON e.site_id = ?1 AND e.ident_key = k.ident_key JOIN sessions s ON s.id = e.session_id
+  WHERE e.ts >= (SELECT at FROM h) AND e.event IS NOT NULL
+  ORDER BY e.ts, e.id`;
+
+export interface Merge {
+  from: string;
+  to: string;
+}
+
+/** Where each merged-away person's state goes: follow the merges to the person that survives. */
+export function survivorOf(merges: Merge[]): (personId: string) => string {
+  const next = new Map(merges.map((m) => [m.from, m.to]));
+  return (p) => {
+    const seen = new Set<string>();
+    while (next.has(p) && !seen.has(p)) {
+      seen.add(p);
+      p = next.get(p)!;
+    }
+    return p;
+  };
+}
+
+/** What the journeys table depends on in the settings. */
+export const journeysKey = (s: SiteSettings) => JSON.stringify({ conversions: s.conversions, lookbackDays: s.lookbackDays ?? 30 });
+
+/** Journeys of a state for each declared conversion, under the site's lookback. */
+export function journeysOfState(personId: string, state: PersonState, conversions: string[], lookbackMs: number) {
+  return conversions.flatMap((conversion) => {
+    const converted = state.events
+      .filter((e) => e.name === conversion)
+      .map(({ ts, channel, source, campaign, country, device, revenue }) => ({ ts, channel, source, campaign, country, device, revenue }));
+    return personJourneys(personId, state.touches, converted, lookbackMs).map((j) => ({ conversion, journey: j }));
+  });
+}
+
+/**
+ * Recomputes and writes the state and journeys of every person behind `identKeys`, folding in
+ * the people merged away by this batch. Reads run in one D1 batch, so the raw rows and the
+ * horizon they are cut at are one snapshot even while the cron ages raw events out.
+ */
+export async function refreshPeople(db: D1Database, siteId: string, settings: SiteSettings, identKeys: string[], merges: Merge[]): Promise<number> {
+  if (identKeys.length === 0) return 0;
+  const keys = json(identKeys);
+  const mergedAway = merges.map((m) => m.from);
+  const [horizon, people, olds, touches, events] = await db.batch([
+    db.prepare("SELECT COALESCE((SELECT aged_before FROM journey_meta WHERE site_id = ?), 0) AS at").bind(siteId),
+    db.prepare(`WITH ${PEOPLE} SELECT person_id AS personId FROM p`).bind(siteId, keys),
+    db.prepare(`WITH ${PEOPLE} SELECT person_id AS personId, data FROM person_state
+      WHERE site_id = ?1 AND (person_id IN (SELECT person_id FROM p) OR person_id IN (SELECT value FROM json_each(?3)))`).bind(siteId, keys, json(mergedAway)),
+    db.prepare(TOUCHES_SQL).bind(siteId, keys),
+    db.prepare(EVENTS_SQL).bind(siteId, keys),
+  ]);
+  const agedBefore = (horizon.results[0] as { at: number }).at;
+  const survivor = survivorOf(merges);
+  const oldStates = new Map<string, PersonState[]>();
+  for (const { personId, data } of olds.results as { personId: string; data: string }[]) {
+    const to = survivor(personId);
+    oldStates.set(to, [...(oldStates.get(to) ?? []), unpackState(data)]);
+  }
+  const fresh = new Map<string, PersonState>();
+  const stateOf = (p: string) => fresh.get(p) ?? fresh.set(p, { touches: [], events: [] }).get(p)!;
+  for (const { personId, ...t } of touches.results as (Touch & { personId: string })[]) stateOf(personId).touches.push(t);
+  for (const { personId, ...e } of events.results as (StateEvent & { personId: string })[]) stateOf(personId).events.push(e);
+
+  const lookbackMs = (settings.lookbackDays ?? 30) * DAY_MS;
+  const stateRows: unknown[][] = [];
+  const journeyRows: unknown[][] = [];
+  const emptied: string[] = [];
+  const ids = (people.results as { personId: string }[]).map((r) => r.personId);
+  for (const personId of ids) {
+    const state = foldState(oldStates.get(personId) ?? [], fresh.get(personId) ?? { touches: [], events: [] }, agedBefore);
+    const span = stateSpan(state);
+    if (span === null) {
+      emptied.push(personId);
+      continue;
+    }
+    const stage = latestStage(state);
+    stateRows.push([personId, span.first, span.last, stage?.stage ?? null, stage?.ts ?? null, packState(state)]);
+    for (const { conversion, journey } of journeysOfState(personId, state, settings.conversions, lookbackMs)) {
+      journeyRows.push([conversion, personId, journey.endTs, packJourney(journey)]);
+    }
+  }
+  const writes: D1PreparedStatement[] = [
+    db.prepare("DELETE FROM person_state WHERE site_id = ? AND person_id IN (SELECT value FROM json_each(?))").bind(siteId, json([...mergedAway, ...emptied])),
+    db.prepare("DELETE FROM journeys WHERE site_id = ? AND person_id IN (SELECT value FROM json_each(?))").bind(siteId, json([...mergedAway, ...ids])),
+  ];
+  for (const part of chunks(stateRows, CHUNK)) {
+    writes.push(db.prepare(
+      `INSERT INTO person_state (site_id, person_id, first_ts, last_ts, stage, stage_ts, data)
+       SELECT ?1, value->>0, value->>1, value->>2, value->>3, value->>4, value->>5 FROM json_each(?2) WHERE true
+       ON CONFLICT (site_id, person_id) DO UPDATE SET first_ts = excluded.first_ts, last_ts = excluded.last_ts,
+         stage = excluded.stage, stage_ts = excluded.stage_ts, data = excluded.data`).bind(siteId, json(part)));
+  }
+  const lookbackDays = settings.lookbackDays ?? 30;
+  for (const part of chunks(journeyRows, CHUNK)) {
+    writes.push(db.prepare(
+      `INSERT INTO journeys (site_id, conversion, person_id, end_ts, lookback_days, data)
+       SELECT ?1, value->>0, value->>1, value->>2, ?3, value->>3 FROM json_each(?2)`).bind(siteId, json(part), lookbackDays));
+  }
+  // A site's first write names the settings its journeys are kept for; a settings change clears
+  // it until a rebuild has recomputed everyone (admin/rebuild.ts).
+  writes.push(db.prepare("INSERT INTO journey_meta (site_id, aged_before, journeys_key) VALUES (?, 0, ?) ON CONFLICT (site_id) DO NOTHING")
+    .bind(siteId, journeysKey(settings)));
+  await db.batch(writes);
+  return ids.length;
+}
