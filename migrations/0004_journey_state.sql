@@ -1,7 +1,10 @@
 CREATE TABLE `journey_meta` (
 	`site_id` text PRIMARY KEY NOT NULL,
 	`aged_before` integer DEFAULT 0 NOT NULL,
-	`journeys_key` text
+	`journeys_key` text,
+	`rebuild_state` text,
+	`rebuild_done` integer,
+	`rebuild_total` integer
 );
 --> statement-breakpoint
 CREATE TABLE `journeys` (

@@ -1,9 +1,12 @@
-// Cron: replay archived batches that never reached D1, and enforce each site's retention period.
-import type { Bindings } from "./env";
+// Cron: replay archived batches that never reached D1, age raw events out behind the journey
+// state, enforce each site's retention period, refresh churn scores, and act (rules, alerts).
+import type { Bindings, Site } from "./env";
 import { allSites } from "./auth/sites";
 import { replayMissing } from "./pipeline/replay";
 import { refreshChurnScores } from "./jobs/churn-scores";
 import { requeueOverdue, runSiteAct } from "./jobs/act";
+import { ageRawEvents } from "./jobs/age-raw";
+import { foldState, packState, stateSpan, unpackState } from "./core/person-state";
 
 const DAY = 86_400_000;
 
@@ -13,24 +16,10 @@ export async function runScheduled(env: Bindings, now: number) {
   // Cookieless salts older than two days go, so old visitor hashes can never be recomputed.
   await env.DB.prepare("DELETE FROM salts WHERE day < ?").bind(new Date(now - 2 * DAY).toISOString().slice(0, 10)).run();
   let expired = 0;
+  let rawEventsDeleted = 0;
   for (const s of sites) {
-    const days = s.settings.retentionDays;
-    if (!days) continue;
-    const cutoff = now - days * DAY;
-    const [ev] = await env.DB.batch([
-      env.DB.prepare("DELETE FROM events WHERE site_id = ? AND ts < ?").bind(s.id, cutoff),
-      env.DB.prepare("DELETE FROM sessions WHERE site_id = ? AND end_ts < ?").bind(s.id, cutoff),
-      env.DB.prepare("DELETE FROM filtered_events WHERE site_id = ? AND received_at < ?").bind(s.id, cutoff),
-    ]);
-    expired += ev.meta.changes;
-    // The raw archive ages out with the same period.
-    let cursor: string | undefined;
-    do {
-      const list = await env.ARCHIVE.list({ prefix: `raw/${s.id}/`, cursor, limit: 1000 });
-      cursor = list.truncated ? list.cursor : undefined;
-      const old = list.objects.filter((o) => Number(o.key.split("/").pop()!.split("-")[0]) < cutoff).map((o) => o.key);
-      if (old.length) await env.ARCHIVE.delete(old);
-    } while (cursor);
+    rawEventsDeleted += (await ageRawEvents(env.DB, s, now)).rawEventsDeleted;
+    expired += await enforceRetention(env, s, now);
   }
   // Churn-risk scores are learned again from each site's history.
   let scored = 0;
@@ -46,5 +35,51 @@ export async function runScheduled(env: Bindings, now: number) {
     }
   }
   const requeued = await requeueOverdue(env, now);
-  return { replay, expired, scored, act, requeued };
+  return { replay, expired, rawEventsDeleted, scored, act, requeued };
+}
+
+/** retentionDays: everything older goes, raw events, archive and the journey state alike. */
+async function enforceRetention(env: Bindings, s: Site, now: number): Promise<number> {
+  const days = s.settings.retentionDays;
+  if (!days) return 0;
+  const cutoff = now - days * DAY;
+  const [ev] = await env.DB.batch([
+    env.DB.prepare("DELETE FROM events WHERE site_id = ? AND ts < ?").bind(s.id, cutoff),
+    env.DB.prepare("DELETE FROM sessions WHERE site_id = ? AND end_ts < ?").bind(s.id, cutoff),
+    env.DB.prepare("DELETE FROM filtered_events WHERE site_id = ? AND received_at < ?").bind(s.id, cutoff),
+    env.DB.prepare("DELETE FROM journeys WHERE site_id = ? AND end_ts < ?").bind(s.id, cutoff),
+  ]);
+  await trimStates(env.DB, s.id, cutoff);
+  // The raw archive ages out with the same period.
+  let cursor: string | undefined;
+  do {
+    const list = await env.ARCHIVE.list({ prefix: `raw/${s.id}/`, cursor, limit: 1000 });
+    cursor = list.truncated ? list.cursor : undefined;
+    const old = list.objects.filter((o) => Number(o.key.split("/").pop()!.split("-")[0]) < cutoff).map((o) => o.key);
+    if (old.length) await env.ARCHIVE.delete(old);
+  } while (cursor);
+  return ev.meta.changes;
+}
+
+/** Drops what lies before `cutoff` from every state that reaches back past it. */
+async function trimStates(db: D1Database, siteId: string, cutoff: number) {
+  const rows = await db.prepare("SELECT person_id, data FROM person_state WHERE site_id = ? AND first_ts < ?").bind(siteId, cutoff).raw<[string, string]>();
+  const writes = rows.map(([personId, data]) => {
+    const state = foldState([], unpackState(data), cutoff);
+    const span = stateSpan(state);
+    return span === null
+      ? db.prepare("DELETE FROM person_state WHERE site_id = ? AND person_id = ?").bind(siteId, personId)
+      : db.prepare("UPDATE person_state SET first_ts = ?, last_ts = ?, data = ? WHERE site_id = ? AND person_id = ?")
+        .bind(span.first, span.last, packState(state), siteId, personId);
+  });
+  for (let i = 0; i < writes.length; i += 500) await db.batch(writes.slice(i, i + 500));
+}
+
+/** One site's cron work now (POST /api/admin/sites/:site/maintenance). */
+export async function maintainSite(env: Bindings, site: Site, now: number) {
+  const ageing = await ageRawEvents(env.DB, site, now);
+  const expired = await enforceRetention(env, site, now);
+  const scored = await refreshChurnScores(env.DB, site, now, true);
+  const act = await runSiteAct(env, site, now);
+  return { ...ageing, expired, scored, act };
 }

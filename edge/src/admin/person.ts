@@ -73,6 +73,8 @@ export async function deletePerson(env: Pick<Bindings, "DB" | "ARCHIVE">, siteId
     db.prepare("DELETE FROM identities WHERE site_id = ?1 AND person_id = ?2").bind(siteId, p.personId),
     // A churn score and its factors describe the person's behaviour: they go with the rest.
     db.prepare("DELETE FROM churn_scores WHERE site_id = ?1 AND person_id = ?2").bind(siteId, p.personId),
+    db.prepare("DELETE FROM person_state WHERE site_id = ?1 AND person_id = ?2").bind(siteId, p.personId),
+    db.prepare("DELETE FROM journeys WHERE site_id = ?1 AND person_id = ?2").bind(siteId, p.personId),
   ]);
   const archivedBatches = await eraseFromArchive(env.ARCHIVE, siteId, p);
   return { personId: p.personId, deletedEvents: events.meta.changes, archivedBatchesRewritten: archivedBatches };

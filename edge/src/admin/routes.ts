@@ -10,6 +10,8 @@ import { DEFAULT_SETTINGS, parseSiteInput } from "./site-input";
 import { isPlainObject } from "../ingest/validate";
 import { deletePerson, exportPerson } from "./person";
 import { costRoutes } from "./costs";
+import { rebuildProgress, startRebuild } from "../jobs/rebuild";
+import { maintainSite } from "../scheduled";
 
 export const adminRoutes = new Hono<AppEnv>();
 adminRoutes.use("*", requireAdmin());
@@ -52,7 +54,31 @@ adminRoutes.patch("/sites/:site", async (c) => {
   await c.env.DB.prepare("UPDATE sites SET name = ?, settings = ? WHERE id = ?")
     .bind(parsed.input.name ?? site.name, JSON.stringify(settings), site.id).run();
   forgetSites();
+  // What journeys mean changed: recompute them (answers meanwhile come from the states).
+  if (JOURNEY_SETTINGS.some((k) => JSON.stringify(site.settings[k]) !== JSON.stringify(settings[k]))) await startRebuild(c.env, site.id);
   return c.json(publicSite({ ...site, name: parsed.input.name ?? site.name, settings }));
+});
+
+/** Settings a person's journey state or journeys depend on. */
+const JOURNEY_SETTINGS = ["conversions", "lookbackDays", "sessionGapMinutes", "stages"] as const;
+
+/** The site's cron work, now: raw ageing, retention, churn scores. */
+adminRoutes.post("/sites/:site/maintenance", async (c) => {
+  const site = await siteById(c.env.DB, c.req.param("site"), 0);
+  if (!site) return c.json({ error: apiError("not_found", "no such site", "site") }, 404);
+  return c.json(await maintainSite(c.env, site, Date.now()));
+});
+
+adminRoutes.post("/sites/:site/rebuild", async (c) => {
+  const site = await siteById(c.env.DB, c.req.param("site"), 0);
+  if (!site) return c.json({ error: apiError("not_found", "no such site", "site") }, 404);
+  return c.json(await startRebuild(c.env, site.id), 202);
+});
+
+adminRoutes.get("/sites/:site/rebuild", async (c) => {
+  const site = await siteById(c.env.DB, c.req.param("site"), 0);
+  if (!site) return c.json({ error: apiError("not_found", "no such site", "site") }, 404);
+  return c.json(await rebuildProgress(c.env.DB, site.id));
 });
 
 /**

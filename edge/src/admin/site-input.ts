@@ -37,7 +37,7 @@ export function parseSiteInput(body: unknown, creating: boolean): { ok: true; in
     if (!isPlainObject(body.stages) || !Object.values(body.stages).every((v) => typeof v === "string")) return err("stages", "stages must map event names to stage names");
     settings.stages = body.stages as Record<string, string>;
   }
-  for (const k of ["sessionGapMinutes", "lookbackDays", "retentionDays"] as const) {
+  for (const k of ["sessionGapMinutes", "lookbackDays", "retentionDays", "rawRetentionDays"] as const) {
     const v = body[k];
     if (v !== undefined) {
       if (typeof v !== "number" || !Number.isInteger(v) || v < 0 || v > 3650) return err(k, `${k} must be a whole number from 0 to 3650`);

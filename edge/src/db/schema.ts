@@ -272,6 +272,7 @@ export type DeliveryRow = typeof webhookDeliveries.$inferSelect;
 export type FollowUpRuleRow = typeof followUpRules.$inferSelect;
 export type AlertRuleRow = typeof alertRules.$inferSelect;
 
+/**
  * Journey state kept at write time (core/person-state.ts): one row per person holding every
  * touchpoint and named event of theirs, packed. Journey answers read these rows, never the raw
  * events of their range, and the rows outlive the raw events (rawRetentionDays).
@@ -308,4 +309,8 @@ export const journeyMeta = sqliteTable("journey_meta", {
   siteId: text("site_id").primaryKey(),
   agedBefore: integer("aged_before").notNull().default(0),
   journeysKey: text("journeys_key"),
+  /** The last rebuild: running | done | failed, and how many people of how many it has recomputed. */
+  rebuildState: text("rebuild_state"),
+  rebuildDone: integer("rebuild_done"),
+  rebuildTotal: integer("rebuild_total"),
 });

@@ -49,9 +49,9 @@ export async function computeChurnScores(db: D1Database, site: Site, now: number
 const REFRESH_MS = 3600_000;
 
 /** Learns and stores the site's scores when they are over an hour old; how many people were scored (0 when skipped). */
-export async function refreshChurnScores(db: D1Database, site: Site, now: number): Promise<number> {
+export async function refreshChurnScores(db: D1Database, site: Site, now: number, force = false): Promise<number> {
   const last = await db.prepare("SELECT MAX(computed_at) AS at FROM churn_scores WHERE site_id = ?").bind(site.id).first<{ at: number | null }>();
-  if (last?.at != null && now - last.at < REFRESH_MS) return 0;
+  if (!force && last?.at != null && now - last.at < REFRESH_MS) return 0;
   const { scored } = await computeChurnScores(db, site, now);
   const statements = [db.prepare("DELETE FROM churn_scores WHERE site_id = ?").bind(site.id)];
   for (let i = 0; i < scored.length; i += 500) {

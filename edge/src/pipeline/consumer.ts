@@ -30,18 +30,21 @@ export async function storePayloads(env: Pick<Bindings, "DB">, payloads: QueuePa
     // After the events are committed: a failure here retries the hand-off, whose events are then
     // duplicates, but whose people are recomputed all the same (touchedKeys names them all).
     if (site) total.people += await refreshPeople(env.DB, siteId, site.settings, r.touchedKeys, r.merges);
+    // After the events are committed: a failure here retries the hand-off, whose events are then
+    // duplicates, but whose people are recomputed all the same (touchedKeys names them all).
+    if (site) total.people += await refreshPeople(env.DB, siteId, site.settings, r.touchedKeys, r.merges);
   }
   return total;
 }
 
-export async function consumeEvents(batch: MessageBatch<QueuePayload>, env: Bindings): Promise<void> {
+export async function consumeEvents(messages: readonly Message<QueuePayload>[], env: Bindings): Promise<void> {
   try {
-    await storePayloads(env, batch.messages.map((m) => m.body));
-    batch.ackAll();
+    await storePayloads(env, messages.map((m) => m.body));
+    for (const m of messages) m.ack();
   } catch {
     // One poisoned hand-off must not hold its neighbours back: store them one by one and retry
     // only what fails (after max_retries it goes to the dead-letter queue).
-    for (const m of batch.messages) {
+    for (const m of messages) {
       try {
         await storePayloads(env, [m.body]);
         m.ack();
