@@ -32,7 +32,8 @@ export default {
   output: { dir: "../edge/public", entryFileNames: "app.js", format: "es" },
   plugins: [
     resolve({ browser: true }),
-    typescript({ tsconfig: "./tsconfig.json", noEmit: false, outDir: "../edge/public" }),
+    // The read API's contract is the edge's (@parcours/edge/api): compiled with the dashboard's own files.
+    typescript({ tsconfig: "./tsconfig.json", noEmit: false, outDir: "../edge/public", include: ["src/**/*.ts", "../edge/src/query/api.ts"] }),
     terser({ ecma: 2020, module: true }),
     staticAssets(),
   ],

@@ -1,6 +1,7 @@
 import { html } from "htm/preact";
 import { useEffect, useMemo, useState } from "preact/hooks";
-import { createClient, type SessionInfo, type SiteClient, type Query } from "./api";
+import { createClient } from "./api/client";
+import type { Query, SignedIn } from "./api/types";
 import { FilterBar } from "./components/filter-bar";
 import { resolveRange } from "./state/range";
 import { FILTER_KEYS, hrefFor, patchParams, SHARED_KEYS, type Route, type ViewName } from "./state/route";
@@ -8,13 +9,6 @@ import { useFetch } from "./state/use-fetch";
 import { navigate, useRoute } from "./state/use-route";
 import { Login } from "./views/login";
 import { VIEW_COMPONENTS } from "./views";
-
-export interface ViewProps {
-  api: SiteClient;
-  /** Range and filters, ready for any read endpoint. */
-  query: Query;
-  route: Route;
-}
 
 const NAV: [ViewName, string][] = [
   ["overview", "Overview"],
@@ -32,7 +26,7 @@ const NAV: [ViewName, string][] = [
 
 export function App() {
   const route = useRoute();
-  const [session, setSession] = useState<SessionInfo | null | undefined>(undefined);
+  const [session, setSession] = useState<SignedIn | null | undefined>(undefined);
   const client = useMemo(() => createClient({ onUnauthorized: () => setSession(null) }), []);
   useEffect(() => {
     client.session().then(setSession, () => setSession(null));
@@ -46,7 +40,7 @@ export function App() {
 }
 
 interface ShellProps {
-  session: SessionInfo;
+  session: SignedIn;
   route: Route;
   client: ReturnType<typeof createClient>;
   onLogout: () => void;

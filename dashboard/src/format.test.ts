@@ -34,9 +34,9 @@ describe("format", () => {
   });
 
   it("names page views by their path when they carry no event name", () => {
-    expect(eventLabel({ type: "track", event: "purchase", properties: { path: "/cart" } })).toBe("purchase");
-    expect(eventLabel({ type: "page", event: "", properties: { path: "/pricing" } })).toBe("page /pricing");
-    expect(eventLabel({ type: "identify", event: "", properties: {} })).toBe("identify");
+    expect(eventLabel({ type: "track", event: "purchase", page: { path: "/cart" } })).toBe("purchase");
+    expect(eventLabel({ type: "page", event: null, page: { path: "/pricing" } })).toBe("page /pricing");
+    expect(eventLabel({ type: "identify", event: null })).toBe("identify");
   });
 
   it("reads ISO strings and epoch milliseconds alike, in UTC", () => {

@@ -68,10 +68,16 @@ export function formatDateTime(time: unknown): string {
 }
 
 /** What an event is called: its name, or for a page/screen view the type and path. */
-export function eventLabel(event: { type: string; event: string; properties: Record<string, unknown> }): string {
+export function eventLabel(event: { type: string; event: string | null; page?: { path: string | null } }): string {
   if (event.event) return event.event;
-  const path = event.properties.path;
-  return typeof path === "string" && path ? `${event.type} ${path}` : event.type || DASH;
+  const path = event.page?.path;
+  return path ? `${event.type} ${path}` : event.type || DASH;
+}
+
+/** A vital's p75 in its unit: CLS unitless, the others in ms (seconds from one second on). */
+export function formatVital(metric: string, p75: number): string {
+  if (metric === "CLS") return p75.toFixed(2);
+  return p75 >= 1000 ? `${(p75 / 1000).toFixed(2)} s` : `${Math.round(p75)} ms`;
 }
 
 /** Seconds-precision clock time for the live event feed. */

@@ -272,7 +272,7 @@ describe("dashboard", () => {
     expect(v.pages.length).toBe(2);
     for (const p of v.pages) {
       const cell = page.locator(".vitals tbody tr", { has: page.locator("th", { hasText: new RegExp(`^${p.path}$`) }) }).locator("[data-metric=LCP]");
-      expect(await cell.getAttribute("class")).toMatch(/good|needs-improvement|poor/);
+      expect(await cell.getAttribute("class")).toMatch(/good|needsImprovement|poor/);
     }
     await shot("vitals");
   });

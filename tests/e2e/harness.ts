@@ -2,7 +2,7 @@
 // they present, and the read-back of what the worker stored.
 import { chromium, type Browser } from "playwright-core";
 import { expect } from "vitest";
-import type { ApiEvent } from "../../edge/src/query/load/events";
+import type { ApiEvent } from "@parcours/edge/api";
 
 export type StoredEvent = ApiEvent;
 

@@ -144,7 +144,7 @@ describe("person-level reads", () => {
 
   it("gives p75 and rating shares of the web vitals per page", async () => {
     const body = await read(site, "/vitals");
-    expect(body.pages).toEqual([{ path: "/", samples: 4, metrics: { LCP: { p75: 3500, good: 0.5, needsImprovement: 0.25, poor: 0.25 } } }]);
+    expect(body.pages).toEqual([{ path: "/", samples: 4, metrics: { LCP: { p75: 3500, rating: "needsImprovement", good: 0.5, needsImprovement: 0.25, poor: 0.25 } } }]);
   });
 
   it("shows the newest events first in the live debugger", async () => {

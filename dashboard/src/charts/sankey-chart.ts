@@ -1,7 +1,7 @@
 import { sankey, sankeyLeft, sankeyLinkHorizontal, sankeyRight, type SankeyLink, type SankeyNode } from "d3-sankey";
 import { html } from "htm/preact";
 import { useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
-import type { SankeyData } from "../api";
+import type { Sankey } from "../api/types";
 
 interface Node extends SankeyNode {
   name: string;
@@ -14,7 +14,7 @@ const MARGIN = 4;
  * Paths as a Sankey diagram laid out by d3-sankey. Paths *to* an event read right-aligned (they
  * all end at it), paths *from* an event left-aligned.
  */
-export function SankeyChart({ data, align }: { data: SankeyData; align: "left" | "right" }) {
+export function SankeyChart({ data, align }: { data: Sankey; align: "left" | "right" }) {
   const box = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(0);
   // Measured before paint (not only when the observer first reports, a frame later) so the
@@ -40,7 +40,7 @@ export function SankeyChart({ data, align }: { data: SankeyData; align: "left" |
         .extent([
           [MARGIN, MARGIN],
           [width - MARGIN, height - MARGIN],
-        ])({ nodes: data.nodes.map((name) => ({ name })), links: data.links.map((l) => ({ ...l })) });
+        ])({ nodes: data.nodes.map((n) => ({ name: n.name })), links: data.links.map((l) => ({ ...l })) });
     } catch {
       return null;
     }

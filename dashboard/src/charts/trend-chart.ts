@@ -1,7 +1,7 @@
 import { html } from "htm/preact";
 import { useMemo } from "preact/hooks";
 import uPlot from "uplot";
-import type { TimePoint } from "../api";
+import type { TimePoint } from "../api/types";
 import { UPlotChart } from "./uplot-chart";
 
 const SERIES: { key: keyof Omit<TimePoint, "t">; label: string; stroke: string; scale: string }[] = [

@@ -1,11 +1,11 @@
 import { html } from "htm/preact";
-import type { EventName } from "../api";
+import type { EventNameCount } from "../api/types";
 import { formatInt } from "../format";
 
 interface Props {
   label: string;
   value: string;
-  names: EventName[];
+  names: EventNameCount[];
   onChange: (name: string) => void;
 }
 

@@ -1,7 +1,8 @@
 import { html } from "htm/preact";
 import { ChoiceSelect } from "../components/choice-select";
-import type { Attribution } from "../api";
-import type { ViewProps } from "../app";
+import { MODELS } from "@parcours/edge/api";
+import type { AttributionBody, Model } from "../api/types";
+import type { ViewProps } from "./view-props";
 import { EventSelect } from "../components/event-select";
 import { Loadable } from "../components/loadable";
 import { Section } from "../components/section";
@@ -10,19 +11,21 @@ import { patchParams } from "../state/route";
 import { useFetch } from "../state/use-fetch";
 import { navigate } from "../state/use-route";
 
-export const MODELS: [string, string][] = [
-  ["first_touch", "First touch"],
-  ["last_touch", "Last touch"],
-  ["last_non_direct", "Last non-direct"],
-  ["linear", "Linear"],
-  ["time_decay", "Time decay"],
-  ["position_based", "Position based"],
-  ["markov", "Markov"],
-  ["shapley", "Shapley"],
-];
+/** A label per model of the contract: a model added on the edge does not compile here until named. */
+const MODEL_LABELS: Record<Model, string> = {
+  first_touch: "First touch",
+  last_touch: "Last touch",
+  last_non_direct: "Last non-direct",
+  linear: "Linear",
+  time_decay: "Time decay",
+  position_based: "Position based",
+  markov: "Markov",
+  shapley: "Shapley",
+};
+export const MODEL_CHOICES: [Model, string][] = MODELS.map((model) => [model, MODEL_LABELS[model]]);
 
 /** Channels present in any model, most credited (summed over models) first. */
-export function attributionRows(models: Attribution["models"]): string[] {
+export function attributionRows(models: AttributionBody["models"]): string[] {
   const totals = new Map<string, number>();
   for (const credits of Object.values(models)) {
     for (const [channel, credit] of Object.entries(credits)) totals.set(channel, (totals.get(channel) ?? 0) + credit);
@@ -55,18 +58,18 @@ export function AttributionView({ api, query, route }: ViewProps) {
       <${ChoiceSelect} label="Lookback" value=${lookback} options=${["7", "14", "30", "60", "90"].map((d) => [d, `${d} days`])}
         onChange=${(v: string) => set({ lookback_days: v })} />
     </div>
-    <${Loadable} state=${state} isEmpty=${(a: Attribution) => attributionRows(a.models).length === 0} empty=${`No ${conversion} conversions in this range.`}>
-      ${(a: Attribution) => {
+    <${Loadable} state=${state} isEmpty=${(a: AttributionBody) => attributionRows(a.models).length === 0} empty=${`No ${conversion} conversions in this range.`}>
+      ${(a: AttributionBody) => {
         const rows = attributionRows(a.models);
         const max = Math.max(0, ...Object.values(a.models).flatMap((m) => Object.values(m)));
         return html`<p class="total">${formatInt(a.conversions)} ${a.conversion || conversion} conversions${value === "revenue" ? " (credits in revenue)" : ""}.</p>
           <div class="table-wrap"><table class="attribution">
-            <thead><tr><th scope="col">Channel</th>${MODELS.map(([, label]) => html`<th scope="col" class="num">${label}</th>`)}</tr></thead>
+            <thead><tr><th scope="col">Channel</th>${MODEL_CHOICES.map(([, label]) => html`<th scope="col" class="num">${label}</th>`)}</tr></thead>
             <tbody>
               ${rows.map(
                 (channel) => html`<tr>
                   <th scope="row">${channel}</th>
-                  ${MODELS.map(([model]) => {
+                  ${MODEL_CHOICES.map(([model]) => {
                     const credit = a.models[model]?.[channel] ?? 0;
                     return html`<td class="num bar-cell" data-model=${model}>
                       <span class="cell-bar" style=${{ width: `${max > 0 ? (credit / max) * 100 : 0}%` }}></span>

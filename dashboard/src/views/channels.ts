@@ -1,6 +1,6 @@
 import { html } from "htm/preact";
-import type { Transitions } from "../api";
-import type { ViewProps } from "../app";
+import type { TransitionsBody } from "../api/types";
+import type { ViewProps } from "./view-props";
 import { HeatMap } from "../charts/heat-map";
 import { Loadable } from "../components/loadable";
 import { Section } from "../components/section";
@@ -35,8 +35,8 @@ export function ChannelsView({ api, query, route }: ViewProps) {
         </label>`,
       )}
     </div>
-    <${Loadable} state=${state} isEmpty=${(t: Transitions) => t.channels.length === 0 || t.matrix.flat().every((v) => v === 0)}>
-      ${(t: Transitions) => html`<${HeatMap} rows=${t.channels} columns=${t.channels}
+    <${Loadable} state=${state} isEmpty=${(t: TransitionsBody) => t.channels.length === 0 || t.matrix.flat().every((v) => v === 0)}>
+      ${(t: TransitionsBody) => html`<${HeatMap} rows=${t.channels} columns=${t.channels}
         values=${asShare ? rowShares(t.matrix) : t.matrix} format=${asShare ? formatPercent : formatInt}
         caption="From (rows) → to (columns)" rowHeader="From \\ To" />`}
     <//>

@@ -1,8 +1,9 @@
 import { html } from "htm/preact";
 import { ChoiceSelect } from "../components/choice-select";
 import { useState } from "preact/hooks";
-import type { ChannelRow, EventName, FunnelStep, SiteClient, Query } from "../api";
-import type { ViewProps } from "../app";
+import type { SiteClient } from "../api/client";
+import type { ChannelRow, EventNameCount, FunnelStep, Query } from "../api/types";
+import type { ViewProps } from "./view-props";
 import { BarList } from "../charts/bar-list";
 import { Loadable } from "../components/loadable";
 import { Section } from "../components/section";
@@ -47,7 +48,7 @@ export function FunnelView({ api, query, route }: ViewProps) {
   `;
 }
 
-function StepBuilder({ steps, names, onChange }: { steps: string[]; names: EventName[]; onChange: (steps: string[]) => void }) {
+function StepBuilder({ steps, names, onChange }: { steps: string[]; names: EventNameCount[]; onChange: (steps: string[]) => void }) {
   const [pick, setPick] = useState("");
   const choices = names.filter((n) => !n.name.includes(","));
   const move = (i: number, by: number) => {

@@ -1,5 +1,5 @@
 import type { FunctionComponent } from "preact";
-import type { ViewProps } from "../app";
+import type { ViewProps } from "./view-props";
 import type { ViewName } from "../state/route";
 import { AttributionView } from "./attribution";
 import { ChannelsView } from "./channels";

@@ -1,6 +1,6 @@
 import { html } from "htm/preact";
-import type { JourneyStats } from "../api";
-import type { ViewProps } from "../app";
+import type { JourneyStatsBody } from "../api/types";
+import type { ViewProps } from "./view-props";
 import { BarList } from "../charts/bar-list";
 import { ColumnChart } from "../charts/column-chart";
 import { Loadable } from "../components/loadable";
@@ -18,12 +18,12 @@ export function orderStages<T extends { stage: string }>(stages: T[]): T[] {
 
 export function JourneysView({ api, query }: ViewProps) {
   const stats = useFetch(() => api.journeyStats(query), JSON.stringify(query));
-  const isEmpty = (s: JourneyStats) => !s.journeys && s.histogram.length === 0 && s.stages.length === 0;
+  const isEmpty = (s: JourneyStatsBody) => !s.journeys && s.histogram.length === 0 && s.stages.length === 0;
 
   return html`<${Loadable} state=${stats} isEmpty=${isEmpty}>
-    ${(s: JourneyStats) => {
+    ${(s: JourneyStatsBody) => {
       const stagePeople = s.stages.reduce((n, st) => n + st.people, 0);
-      const shares = ["1", "2", "3+"].map((k) => ({ key: k, share: s.channelCount[k] ?? 0 }));
+      const shares = (["1", "2", "3+"] as const).map((k) => ({ key: k, share: s.channelCount[k] }));
       return html`
         <${Section} title="Where people stand" hint="People by their latest stage in the customer cycle.">
           ${s.stages.length === 0

@@ -1,7 +1,7 @@
 import { html } from "htm/preact";
 import { useEffect, useRef, useState } from "preact/hooks";
-import type { EventRow } from "../api";
-import type { ViewProps } from "../app";
+import type { ApiEvent } from "../api/types";
+import type { ViewProps } from "./view-props";
 import { Section } from "../components/section";
 import { eventLabel, formatClock, formatDateTime } from "../format";
 
@@ -10,7 +10,7 @@ const LIMIT = 50;
 
 /** The newest stored events, polled: to check that an installation sends what it should. */
 export function LiveView({ api }: ViewProps) {
-  const [events, setEvents] = useState<EventRow[] | null>(null);
+  const [events, setEvents] = useState<ApiEvent[] | null>(null);
   const [error, setError] = useState("");
   const [paused, setPaused] = useState(false);
   const [checkedAt, setCheckedAt] = useState(0);
@@ -55,13 +55,14 @@ export function LiveView({ api }: ViewProps) {
       : events.length === 0
         ? html`<p class="notice empty">No events yet. Send one from your site or app and it will show here.</p>`
         : html`<div class="table-wrap"><table class="live">
-            <thead><tr><th scope="col">Time (UTC)</th><th scope="col">Type</th><th scope="col">Event</th><th scope="col">Channel</th><th scope="col">User</th><th scope="col">Anonymous id</th></tr></thead>
+            <thead><tr><th scope="col">Time (UTC)</th><th scope="col">Type</th><th scope="col">Event</th><th scope="col">Page</th><th scope="col">Channel</th><th scope="col">User</th><th scope="col">Anonymous id</th></tr></thead>
             <tbody>
               ${events.map(
                 (e) => html`<tr key=${e.messageId} class=${fresh.has(e.messageId) ? "fresh" : undefined}>
                   <td>${formatDateTime(e.timestamp)}</td>
                   <td>${e.type}</td>
                   <td class="event-name">${eventLabel(e)}</td>
+                  <td class="page-path" title=${e.page?.url ?? undefined}>${e.page?.path || "—"}</td>
                   <td>${e.channel || "—"}</td>
                   <td>${e.userId || "—"}</td>
                   <td class="muted">${e.anonymousId || "—"}</td>

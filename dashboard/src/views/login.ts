@@ -1,9 +1,10 @@
 import { html } from "htm/preact";
 import { useState } from "preact/hooks";
-import { ApiError, type Client, type SessionInfo } from "../api";
+import { ApiError, type Client } from "../api/client";
+import type { SignedIn } from "../api/types";
 
 /** Nothing is shown before this: the token is a site read token or the admin token. */
-export function Login({ client, onLogin }: { client: Client; onLogin: (session: SessionInfo) => void }) {
+export function Login({ client, onLogin }: { client: Client; onLogin: (session: SignedIn) => void }) {
   const [token, setToken] = useState("");
   const [error, setError] = useState("");
   const [busy, setBusy] = useState(false);

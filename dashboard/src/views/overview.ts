@@ -1,6 +1,6 @@
 import { html } from "htm/preact";
-import type { ChannelRow, Overview, TimePoint } from "../api";
-import type { ViewProps } from "../app";
+import type { ChannelRow, OverviewBody, TimePoint } from "../api/types";
+import type { ViewProps } from "./view-props";
 import { BarList } from "../charts/bar-list";
 import { TrendChart } from "../charts/trend-chart";
 import { KpiGrid } from "../components/kpi-grid";
@@ -18,7 +18,7 @@ export function OverviewView({ api, query }: ViewProps) {
   return html`
     <${Section} title="Overview">
       <${Loadable} state=${overview}>
-        ${(o: Overview) => html`<${KpiGrid} items=${[
+        ${(o: OverviewBody) => html`<${KpiGrid} items=${[
           { name: "people", label: "People", value: formatInt(o.people) },
           { name: "sessions", label: "Sessions", value: formatInt(o.sessions) },
           { name: "touchpoints", label: "Touchpoints", value: formatInt(o.touchpoints) },

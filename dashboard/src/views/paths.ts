@@ -1,7 +1,7 @@
 import { html } from "htm/preact";
 import { ChoiceSelect } from "../components/choice-select";
-import type { PathsResult } from "../api";
-import type { ViewProps } from "../app";
+import type { PathsBody } from "../api/types";
+import type { ViewProps } from "./view-props";
 import { SankeyChart } from "../charts/sankey-chart";
 import { EventSelect } from "../components/event-select";
 import { Loadable } from "../components/loadable";
@@ -30,14 +30,14 @@ export function PathsView({ api, query, route }: ViewProps) {
         <${EventSelect} label="Event" value=${event} names=${names.data ?? []} onChange=${(name: string) => set({ event: name })} />
         <${ChoiceSelect} label="Steps" value=${maxSteps} options=${["3", "4", "5", "6", "8"]} onChange=${(v: string) => set({ max_steps: v })} />
       </div>
-      <${Loadable} state=${paths} isEmpty=${(p: PathsResult) => p.paths.length === 0 && p.sankey.links.length === 0}
+      <${Loadable} state=${paths} isEmpty=${(p: PathsBody) => p.paths.length === 0 && p.sankey.links.length === 0}
         empty=${`No journeys ${direction} ${event} in this range.`}>
-        ${(p: PathsResult) => (p.sankey.links.length > 0 ? html`<${SankeyChart} data=${p.sankey} align=${direction === "to" ? "right" : "left"} />` : null)}
+        ${(p: PathsBody) => (p.sankey.links.length > 0 ? html`<${SankeyChart} data=${p.sankey} align=${direction === "to" ? "right" : "left"} />` : null)}
       <//>
     <//>
     <${Section} title="Top paths">
-      <${Loadable} state=${paths} isEmpty=${(p: PathsResult) => p.paths.length === 0}>
-        ${(p: PathsResult) => html`<div class="table-wrap"><table class="top-paths">
+      <${Loadable} state=${paths} isEmpty=${(p: PathsBody) => p.paths.length === 0}>
+        ${(p: PathsBody) => html`<div class="table-wrap"><table class="top-paths">
           <thead><tr><th scope="col">Path</th><th scope="col" class="num">Journeys</th><th scope="col" class="num">Conversions</th><th scope="col" class="num">Rate</th></tr></thead>
           <tbody>
             ${p.paths.map(

@@ -1,7 +1,7 @@
 import { html } from "htm/preact";
 import { ChoiceSelect } from "../components/choice-select";
-import type { Churn, Cohort } from "../api";
-import type { ViewProps } from "../app";
+import type { ChurnBody, Cohort } from "../api/types";
+import type { ViewProps } from "./view-props";
 import { EventSelect } from "../components/event-select";
 import { Loadable } from "../components/loadable";
 import { Section } from "../components/section";
@@ -56,8 +56,8 @@ export function RetentionView({ api, query, route }: ViewProps) {
       <div class="controls">
         <${EventSelect} label="Churn event" value=${churnEvent} names=${names.data ?? []} onChange=${(name: string) => set({ churn: name })} />
       </div>
-      <${Loadable} state=${churn} isEmpty=${(c: Churn) => c.touchpoints.length === 0} empty=${`No ${churnEvent} in this range.`}>
-        ${(c: Churn) => html`<p class="total">${formatInt(c.churned)} people churned.</p>
+      <${Loadable} state=${churn} isEmpty=${(c: ChurnBody) => c.touchpoints.length === 0} empty=${`No ${churnEvent} in this range.`}>
+        ${(c: ChurnBody) => html`<p class="total">${formatInt(c.churned)} people churned.</p>
           <div class="table-wrap"><table class="churn">
             <thead><tr><th scope="col">Touchpoint</th><th scope="col" class="num">Before churn</th><th scope="col" class="num">Everyone</th><th scope="col" class="num">Lift</th></tr></thead>
             <tbody>
@@ -65,7 +65,7 @@ export function RetentionView({ api, query, route }: ViewProps) {
                 .sort((a, b) => b.lift - a.lift)
                 .map(
                   (t) => html`<tr>
-                    <th scope="row">${t.kind && html`<span class="muted">${t.kind} </span>`}${t.name}</th>
+                    <th scope="row">${t.name}</th>
                     <td class="num">${formatPercent(t.churnedShare)}</td>
                     <td class="num">${formatPercent(t.baseShare)}</td>
                     <td class=${t.lift > 1 ? "num warn" : "num"}>${formatLift(t.lift)}</td>

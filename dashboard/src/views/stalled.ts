@@ -1,7 +1,7 @@
 import { html } from "htm/preact";
 import { ChoiceSelect } from "../components/choice-select";
-import type { StalledPerson } from "../api";
-import type { ViewProps } from "../app";
+import type { StalledPerson } from "../api/types";
+import type { ViewProps } from "./view-props";
 import { EventSelect } from "../components/event-select";
 import { Loadable } from "../components/loadable";
 import { Section } from "../components/section";

@@ -1,6 +1,6 @@
 import { html } from "htm/preact";
-import type { Timeline } from "../api";
-import type { ViewProps } from "../app";
+import type { TimelineBody } from "../api/types";
+import type { ViewProps } from "./view-props";
 import { Loadable } from "../components/loadable";
 import { Section } from "../components/section";
 import { eventLabel, formatDateTime } from "../format";
@@ -8,8 +8,8 @@ import { hrefFor } from "../state/route";
 import { useFetch } from "../state/use-fetch";
 
 /** A few properties are enough to recognise an event; the full object stays one click away. */
-function propertySummary(properties: Record<string, unknown>): string {
-  return Object.entries(properties)
+function propertySummary(properties: Record<string, unknown> | null): string {
+  return Object.entries(properties ?? {})
     .filter(([, v]) => v !== null && typeof v !== "object")
     .slice(0, 4)
     .map(([k, v]) => `${k}: ${String(v)}`)
@@ -24,8 +24,8 @@ export function TimelineView({ api, route }: ViewProps) {
   if (!person) return html`${back}<p class="notice empty">No person chosen.</p>`;
 
   return html`${back}
-    <${Loadable} state=${state} isEmpty=${(t: Timeline | null) => !t || t.events.length === 0} empty="No events for this person.">
-      ${(t: Timeline) => html`<${Section} title=${`Timeline of ${t.userIds[0] || t.personId}`}>
+    <${Loadable} state=${state} isEmpty=${(t: TimelineBody | null) => !t || t.events.length === 0} empty="No events for this person.">
+      ${(t: TimelineBody) => html`<${Section} title=${`TimelineBody of ${t.userIds[0] || t.personId}`}>
         <dl class="ids">
           <dt>Person</dt><dd>${t.personId}</dd>
           <dt>User ids</dt><dd>${t.userIds.join(", ") || "—"}</dd>
@@ -37,6 +37,7 @@ export function TimelineView({ api, route }: ViewProps) {
               <time>${formatDateTime(e.timestamp)}</time>
               <span class="channel">${e.channel || "—"}</span>
               <span class="event">${eventLabel(e)}</span>
+              ${e.page?.path && e.event && html`<span class="path">${e.page.path}</span>`}
               ${e.stage && html`<span class="stage">${e.stage}</span>`}
               ${e.touchpoint && html`<span class="badge">touchpoint</span>`}
               <details><summary>${propertySummary(e.properties) || "details"}</summary>

@@ -1,14 +1,14 @@
 import { html } from "htm/preact";
 import { ChoiceSelect } from "../components/choice-select";
-import type { AtRiskPerson, Feedback, Roi, SegmentSide, ValueSegments } from "../api";
-import type { ViewProps } from "../app";
+import type { AtRiskPerson, FeedbackBody, RoiBody, SegmentSide, ValueSegmentsBody } from "../api/types";
+import type { ViewProps } from "./view-props";
 import { Loadable } from "../components/loadable";
 import { Section } from "../components/section";
 import { formatDateTime, formatDecimal, formatInt, formatLift, formatPercent } from "../format";
 import { hrefFor, patchParams } from "../state/route";
 import { useFetch } from "../state/use-fetch";
 import { navigate } from "../state/use-route";
-import { MODELS } from "./attribution";
+import { MODEL_CHOICES } from "./attribution";
 
 const money = (v: number | null) => (v === null ? "–" : formatDecimal(v));
 const FEEDBACK_KINDS: [string, string][] = [["nps", "NPS"], ["csat", "CSAT"], ["ces", "CES"]];
@@ -31,22 +31,23 @@ export function ValueView({ api, query, route }: ViewProps) {
   return html`
     <${Section} title="Costs and returns" hint="Media spend plus operational unit costs, against what the model credits each group with.">
       <div class="controls">
-        <${ChoiceSelect} label="Model" value=${model} options=${MODELS} onChange=${(v: string) => set({ model: v })} />
+        <${ChoiceSelect} label="Model" value=${model} options=${MODEL_CHOICES} onChange=${(v: string) => set({ model: v })} />
         <${ChoiceSelect} label="By" value=${groupBy} options=${[["channel", "Channel"], ["campaign", "Campaign"]]}
           onChange=${(v: string) => set({ group_by: v })} />
       </div>
-      <${Loadable} state=${roi} isEmpty=${(r: Roi) => r.rows.length === 0} empty="No touchpoints or spend in this range.">
-        ${(r: Roi) => html`<p class="total">Cost ${money(r.cost)}, credited revenue ${money(r.revenue)}, ROAS ${r.roas === null ? "–" : formatDecimal(r.roas)}.</p>
+      <${Loadable} state=${roi} isEmpty=${(r: RoiBody) => r.rows.length === 0} empty="No touchpoints or spend in this range.">
+        ${(r: RoiBody) => html`<p class="total">Cost ${money(r.cost)}, credited revenue ${money(r.revenue)}, ROAS ${r.roas === null ? "–" : formatDecimal(r.roas)}.</p>
           <div class="table-wrap"><table class="roi">
             <thead><tr><th scope="col">${groupBy === "campaign" ? "Campaign" : "Channel"}</th><th scope="col" class="num">Touchpoints</th>
               <th scope="col" class="num">Cost</th><th scope="col" class="num">Per touchpoint</th><th scope="col" class="num">Conversions</th>
-              <th scope="col" class="num">Revenue</th><th scope="col" class="num">CPA</th><th scope="col" class="num">ROAS</th>
+              <th scope="col" class="num">Revenue</th><th scope="col" class="num">CPA</th><th scope="col" class="num">ROAS</th><th scope="col" class="num">ROI</th>
               <th scope="col" class="num">Days to convert</th></tr></thead>
             <tbody>${r.rows.map((row) => html`<tr class=${row.roas !== null && row.roas < 1 ? "losing" : ""}>
               <th scope="row">${row.group}</th><td class="num">${formatInt(row.touchpoints)}</td><td class="num">${money(row.cost)}</td>
               <td class="num">${money(row.costPerTouchpoint)}</td><td class="num">${formatDecimal(row.conversions)}</td>
               <td class="num">${money(row.revenue)}</td><td class="num">${money(row.cpa)}</td>
               <td class="num">${row.roas === null ? "–" : formatDecimal(row.roas)}</td>
+              <td class="num">${row.roi === null ? "–" : formatPercent(row.roi)}</td>
               <td class="num">${row.medianDaysToConvert === null ? "–" : formatDecimal(row.medianDaysToConvert)}</td></tr>`)}</tbody>
           </table></div>`}
       <//>
@@ -55,8 +56,8 @@ export function ValueView({ api, query, route }: ViewProps) {
       <div class="controls">
         <${ChoiceSelect} label="Survey" value=${kind} options=${FEEDBACK_KINDS} onChange=${(v: string) => set({ kind: v })} />
       </div>
-      <${Loadable} state=${feedback} isEmpty=${(f: Feedback) => f.responses === 0} empty="No feedback of this kind in this range.">
-        ${(f: Feedback) => html`<p class="total">${f.kind.toUpperCase()} ${f.score === null ? "–" : formatDecimal(f.score)} from ${formatInt(f.responses)} answers.</p>
+      <${Loadable} state=${feedback} isEmpty=${(f: FeedbackBody) => f.responses === 0} empty="No feedback of this kind in this range.">
+        ${(f: FeedbackBody) => html`<p class="total">${f.kind.toUpperCase()} ${f.score === null ? "–" : formatDecimal(f.score)} from ${formatInt(f.responses)} answers.</p>
           <div class="table-wrap"><table class="feedback">
             <thead><tr><th scope="col">Channel</th><th scope="col" class="num">Answers</th><th scope="col" class="num">Score</th></tr></thead>
             <tbody>${f.byChannel.map((r) => html`<tr><th scope="row">${r.key}</th><td class="num">${formatInt(r.responses)}</td>
@@ -72,8 +73,8 @@ export function ValueView({ api, query, route }: ViewProps) {
       <//>
     <//>
     <${Section} title="Who is worth most" hint="The top tenth of paying people by revenue, next to everyone else.">
-      <${Loadable} state=${segments} isEmpty=${(s: ValueSegments) => s.segment.people === 0} empty="No revenue in this range.">
-        ${(s: ValueSegments) => html`<div class="segments">${[["Top spenders", s.segment], ["Everyone else", s.rest]].map(([label, side]) => {
+      <${Loadable} state=${segments} isEmpty=${(s: ValueSegmentsBody) => s.segment.people === 0} empty="No revenue in this range.">
+        ${(s: ValueSegmentsBody) => html`<div class="segments">${[["Top spenders", s.segment], ["Everyone else", s.rest]].map(([label, side]) => {
           const d = side as SegmentSide;
           return html`<div class="segment"><h3>${label}</h3>
             <p>${formatInt(d.people)} people · revenue ${money(d.revenue)} · ${money(d.revenuePerPerson)} per person</p>

@@ -1,25 +1,23 @@
 import { html } from "htm/preact";
-import type { VitalMetric, VitalsPage } from "../api";
-import type { ViewProps } from "../app";
+import { VITAL_NAMES, VITAL_RATINGS } from "@parcours/edge/api";
+import type { PageVitals, VitalName, VitalRating, VitalSummary } from "../api/types";
+import type { ViewProps } from "./view-props";
 import { Loadable } from "../components/loadable";
 import { Section } from "../components/section";
-import { formatInt, formatPercent } from "../format";
+import { formatInt, formatPercent, formatVital } from "../format";
 import { useFetch } from "../state/use-fetch";
-import { formatVital, rateVital, VITAL_NAMES } from "./vitals-rating";
 
-const RATING_LABEL = { good: "good", "needs-improvement": "needs improvement", poor: "poor" };
+const RATINGS = Object.keys(VITAL_RATINGS) as VitalRating[];
 
-function VitalCell({ name, metric }: { name: string; metric: VitalMetric | undefined }) {
-  if (!metric || metric.p75 === null) return html`<td class="num muted">—</td>`;
-  const rating = rateVital(name, metric.p75);
-  const shares = `good ${formatPercent(metric.good)}, needs improvement ${formatPercent(metric.needsImprovement)}, poor ${formatPercent(metric.poor)}`;
-  return html`<td class=${`num vital ${rating ?? ""}`} data-metric=${name} title=${shares}>
+/** The rating is the edge's (thresholds live once, in the API contract); the class names it as sent. */
+function VitalCell({ name, metric }: { name: VitalName; metric: VitalSummary | undefined }) {
+  if (!metric) return html`<td class="num muted">—</td>`;
+  const shares = RATINGS.map((r) => `${VITAL_RATINGS[r]} ${formatPercent(metric[r])}`).join(", ");
+  return html`<td class=${`num vital ${metric.rating}`} data-metric=${name} title=${shares}>
     <span class="vital-value">${formatVital(name, metric.p75)}</span>
-    ${rating && html`<span class="visually-hidden"> (${RATING_LABEL[rating]})</span>`}
+    <span class="visually-hidden"> (${VITAL_RATINGS[metric.rating]})</span>
     <span class="shares" aria-hidden="true">
-      <span class="good" style=${{ width: `${metric.good * 100}%` }}></span>
-      <span class="needs-improvement" style=${{ width: `${metric.needsImprovement * 100}%` }}></span>
-      <span class="poor" style=${{ width: `${metric.poor * 100}%` }}></span>
+      ${RATINGS.map((r) => html`<span class=${r} style=${{ width: `${metric[r] * 100}%` }}></span>`)}
     </span>
   </td>`;
 }
@@ -27,8 +25,8 @@ function VitalCell({ name, metric }: { name: string; metric: VitalMetric | undef
 export function VitalsView({ api, query }: ViewProps) {
   const state = useFetch(() => api.vitals(query), JSON.stringify(query));
   return html`<${Section} title="Core Web Vitals" hint="75th percentile per page; the strip under each value shows the good / needs-improvement / poor shares.">
-    <${Loadable} state=${state} isEmpty=${(pages: VitalsPage[]) => pages.length === 0} empty="No vitals yet: enable the vitals script on your pages.">
-      ${(pages: VitalsPage[]) => html`<div class="table-wrap"><table class="vitals">
+    <${Loadable} state=${state} isEmpty=${(pages: PageVitals[]) => pages.length === 0} empty="No vitals yet: enable the vitals script on your pages.">
+      ${(pages: PageVitals[]) => html`<div class="table-wrap"><table class="vitals">
         <thead><tr><th scope="col">Page</th><th scope="col" class="num">Samples</th>${VITAL_NAMES.map((n) => html`<th scope="col" class="num">${n}</th>`)}</tr></thead>
         <tbody>
           ${[...pages]
@@ -42,7 +40,7 @@ export function VitalsView({ api, query }: ViewProps) {
             )}
         </tbody>
       </table></div>
-      <ul class="legend"><li><span class="swatch good"></span>good</li><li><span class="swatch needs-improvement"></span>needs improvement</li><li><span class="swatch poor"></span>poor</li></ul>`}
+      <ul class="legend">${RATINGS.map((r) => html`<li><span class=${`swatch ${r}`}></span>${VITAL_RATINGS[r]}</li>`)}</ul>`}
     <//>
   <//>`;
 }

@@ -3,6 +3,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
 import { apiError } from "../errors";
+import type { SessionBody, SignedIn } from "../query/api";
 import { sha256Hex } from "./crypto";
 import { allSites } from "./sites";
 import { cookieHeader, signSession, type SessionClaims } from "./session";
@@ -35,13 +36,14 @@ authRoutes.post("/login", async (c) => {
   if (!sites) return c.json({ error: apiError("unauthorized", "this token opens no site", "token") }, 401);
   const value = await signSession(sessionSecret(c.env), sites, key, Date.now());
   c.header("set-cookie", cookieHeader(value, new URL(c.req.url).protocol === "https:"));
-  return c.json({ sites: await sitesFor(c.env.DB, { sites }), admin: sites === "*" });
+  return c.json({ signedIn: true, sites: await sitesFor(c.env.DB, { sites }), admin: sites === "*" } satisfies SignedIn);
 });
 
 authRoutes.get("/session", async (c) => {
   const claims = await currentSession(c);
-  if (!claims) return c.json({ error: apiError("unauthorized", "not logged in") }, 401);
-  return c.json({ sites: await sitesFor(c.env.DB, claims), admin: claims.sites === "*" });
+  // Signed out is a normal state of the dashboard, not an error (no 401 in the browser console).
+  if (!claims) return c.json({ signedIn: false } satisfies SessionBody);
+  return c.json({ signedIn: true, sites: await sitesFor(c.env.DB, claims), admin: claims.sites === "*" } satisfies SessionBody);
 });
 
 authRoutes.post("/logout", (c) => {

@@ -1,18 +1,19 @@
 // Churn-risk scores: learned from the site's history and written to churn_scores by the cron, so
 // the at-risk list reads a ranked table instead of recomputing on every request.
 import type { Site } from "../env";
+import type { ScoredPerson } from "../query/api";
 import { loadTouchpoints } from "../query/load/journeys";
 import { namedEvents } from "../query/load/aggregates";
 import { personOfKeys } from "../query/load/sql";
 import { feedbackEvents, firstOf, stageEvents } from "../query/marketing/load";
 import { latestBefore } from "../query/marketing/latest-before";
 import { isLow } from "../query/marketing/feedback";
-import { churnFeatures, scorePerson, trainChurnModel, CHURN_WINDOW_MS, type Factor, type PersonHistory } from "../query/marketing/churn-risk";
+import { churnFeatures, scorePerson, trainChurnModel, CHURN_WINDOW_MS, type PersonHistory } from "../query/marketing/churn-risk";
 
 export const DEFAULT_CHURN_EVENTS = ["unsubscribe", "cancellation", "churn"];
 const HISTORY_MS = 180 * 86_400_000;
 
-export interface ScoredPerson { personId: string; score: number; factors: Factor[]; stage: string | null }
+export type { ScoredPerson };
 
 export async function computeChurnScores(db: D1Database, site: Site, now: number, churnEvents = DEFAULT_CHURN_EVENTS) {
   const range = { from: now - HISTORY_MS - CHURN_WINDOW_MS, to: now };

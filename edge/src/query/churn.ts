@@ -1,19 +1,13 @@
 // What precedes churn: for each event name, the share of churned people who did it before
 // churning, against the share of all people who did it. Lift > 1 marks a warning sign. Pure.
+import type { ChurnTouchpoint } from "./api";
 import { share } from "./journey-stats";
-
-export interface ChurnRow {
-  name: string;
-  churnedShare: number;
-  baseShare: number;
-  lift: number;
-}
 
 /**
  * churned: per churned person, the event names they did before churning;
  * base: per person active in the range (churned ones included), the names they did.
  */
-export function churnLift(churned: Set<string>[], base: Set<string>[]): ChurnRow[] {
+export function churnLift(churned: Set<string>[], base: Set<string>[]): ChurnTouchpoint[] {
   const count = (sets: Set<string>[]) => {
     const n = new Map<string, number>();
     for (const s of sets) for (const name of s) n.set(name, (n.get(name) ?? 0) + 1);

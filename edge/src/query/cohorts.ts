@@ -1,18 +1,12 @@
 // Retention cohorts: people grouped by the bucket they were first seen in, then counted in each
 // later bucket they were active in. Pure.
+import type { Cohort } from "./api";
 import { bucketsBetween, bucketLabel, type Interval } from "./buckets";
 
 export interface PersonActivity {
   firstSeen: number;
   /** Bucket starts the person had events in. */
   activeBuckets: Set<number>;
-}
-
-export interface Cohort {
-  cohort: string;
-  size: number;
-  /** retained[k]: people of the cohort active k buckets after it (retained[0] is its size). */
-  retained: number[];
 }
 
 export function cohorts(people: PersonActivity[], interval: Interval, from: number, to: number): Cohort[] {

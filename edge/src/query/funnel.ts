@@ -1,5 +1,6 @@
 // Funnel matching per person: how far each person got through the steps within the window that
 // opens at a first-step event. Pure.
+import type { ChannelFunnel, FunnelStep } from "./api";
 
 export const FUNNEL_ORDERS = ["sequential", "strict", "any"] as const;
 export type FunnelOrder = (typeof FUNNEL_ORDERS)[number];
@@ -49,19 +50,13 @@ function runFrom(events: FunnelEvent[], start: number, steps: string[], until: n
   return depth;
 }
 
-export interface FunnelStep {
-  name: string;
-  people: number;
-  dropOff: number;
-}
-
 export function funnelSteps(steps: string[], reaches: Reach[]): FunnelStep[] {
   const people = steps.map((_, k) => reaches.filter((r) => r.depth > k).length);
   return steps.map((name, k) => ({ name, people: people[k], dropOff: k === 0 ? 0 : people[k - 1] - people[k] }));
 }
 
 /** The same funnel per channel of the first step, largest first. */
-export function funnelByChannel(steps: string[], reaches: Reach[]): { channel: string; steps: FunnelStep[] }[] {
+export function funnelByChannel(steps: string[], reaches: Reach[]): ChannelFunnel[] {
   const groups = new Map<string, Reach[]>();
   for (const r of reaches) if (r.channel !== null) groups.set(r.channel, [...(groups.get(r.channel) ?? []), r]);
   return [...groups]

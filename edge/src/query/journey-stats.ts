@@ -1,14 +1,8 @@
 // Shape of the journeys: how many touchpoints they take, how conversion varies with that, and how
 // many channels they mix. Pure.
+import type { ChannelCount, HistogramRow, JourneySummary } from "./api";
 import type { Journey } from "./journeys";
 import { percentile } from "./percentile";
-
-export interface HistogramRow {
-  touchpoints: number;
-  journeys: number;
-  conversions: number;
-  conversionRate: number;
-}
 
 export const share = (part: number, whole: number) => (whole === 0 ? 0 : part / whole);
 
@@ -27,18 +21,10 @@ export function touchpointHistogram(journeys: Journey[]): HistogramRow[] {
 }
 
 /** Share of journeys that used 1, 2, and 3 or more distinct channels. */
-export function channelCount(journeys: Journey[]): { "1": number; "2": number; "3+": number } {
+export function channelCount(journeys: Journey[]): ChannelCount {
   const counts = [0, 0, 0];
   for (const j of journeys) counts[Math.min(new Set(j.touchpoints.map((t) => t.channel)).size, 3) - 1]++;
   return { "1": share(counts[0], journeys.length), "2": share(counts[1], journeys.length), "3+": share(counts[2], journeys.length) };
-}
-
-export interface JourneySummary {
-  journeys: number;
-  conversions: number;
-  conversionRate: number;
-  avgTouchpointsPerJourney: number;
-  medianTimeToConvertMs: number | null;
 }
 
 /** Time to convert runs from a journey's first touchpoint to its conversion. */

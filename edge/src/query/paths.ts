@@ -1,23 +1,12 @@
 // The most common channel paths, the rest folded into "other", and the Sankey diagram of the top
 // ones. Pure.
+import type { PathRow, Sankey, TopPaths, TransitionsBody } from "./api";
 import { collapseRepeats } from "./attribution/markov";
 
 export interface PathJourney {
   /** Channels in time order. */
   channels: string[];
   converted: boolean;
-}
-
-export interface PathRow {
-  steps: string[];
-  journeys: number;
-  conversions: number;
-}
-
-export interface Sankey {
-  /** One node per channel per position, so a path reads left to right. */
-  nodes: { name: string; step: number }[];
-  links: { source: number; target: number; value: number }[];
 }
 
 export const OTHER = "other";
@@ -31,7 +20,7 @@ export function pathOf(channels: string[], maxSteps: number, keep: "first" | "la
   return keep === "first" ? path.slice(0, maxSteps) : path.slice(-maxSteps);
 }
 
-export function topPaths(journeys: PathJourney[], maxSteps: number, top: number, keep: "first" | "last"): { paths: PathRow[]; sankey: Sankey } {
+export function topPaths(journeys: PathJourney[], maxSteps: number, top: number, keep: "first" | "last"): TopPaths {
   const byPath = new Map<string, PathRow>();
   for (const j of journeys) {
     if (j.channels.length === 0) continue;
@@ -76,7 +65,7 @@ export function sankeyOf(paths: PathRow[]): Sankey {
 }
 
 /** Channel-switch counts between consecutive touchpoints, from row to column. */
-export function transitions(sequences: string[][]): { channels: string[]; matrix: number[][] } {
+export function transitions(sequences: string[][]): TransitionsBody {
   const seen = new Map<string, number>();
   for (const s of sequences) for (const c of s) seen.set(c, (seen.get(c) ?? 0) + 1);
   const channels = [...seen.keys()].sort((a, b) => seen.get(b)! - seen.get(a)! || (a < b ? -1 : 1));

@@ -4,6 +4,10 @@ import { Hono, type Context } from "hono";
 import type { AppEnv, Site } from "../env";
 import { apiError, invalidField } from "../errors";
 import { answerCache, versionOf } from "./answer-cache";
+import type {
+  AttributionBody, ChannelsBody, ChurnBody, EventNamesBody, EventsBody, FunnelBody, JourneyStatsBody, OverviewBody, PathsBody,
+  RetentionBody, StalledBody, TimelineBody, TimeseriesBody, TransitionsBody, VitalsBody,
+} from "./api";
 import { attribute, GROUP_BYS, toAttributionJourneys } from "./attribution/attribute";
 import { bucketLabel, bucketsBetween, INTERVALS } from "./buckets";
 import { churnLift, churnSets } from "./churn";
@@ -53,7 +57,7 @@ queryRoutes.get("/events", async (c) => {
   const q = queryOf(c);
   const { from, to, filter } = parseCommon(q, Date.now());
   const limit = parseInteger(q, "limit", 50, 1, 500);
-  return c.json({ events: await recentEvents(c.env.DB, c.get("site").id, { from, to }, filter, limit) });
+  return c.json({ events: await recentEvents(c.env.DB, c.get("site").id, { from, to }, filter, limit) } satisfies EventsBody);
 });
 
 queryRoutes.get("/overview", async (c) => {
@@ -67,7 +71,7 @@ queryRoutes.get("/overview", async (c) => {
     countTouchpoints(db, siteId, common, common.filter),
     loadJourneys(db, siteId, journeyQuery(c, q, common)),
   ]);
-  return c.json({ people: counts.people, sessions, events: counts.events, touchpoints, ...summarize(journeys) });
+  return c.json({ people: counts.people, sessions, events: counts.events, touchpoints, ...summarize(journeys) } satisfies OverviewBody);
 });
 
 queryRoutes.get("/people/:personId/timeline", async (c) => {
@@ -81,7 +85,7 @@ queryRoutes.get("/people/:personId/timeline", async (c) => {
     identKeysOf(c.env.DB, siteId, personId),
     timeline(c.env.DB, siteId, personId, { from, to }, filter, limit),
   ]);
-  return c.json({ personId, ...ids, events });
+  return c.json({ personId, ...ids, events } satisfies TimelineBody);
 });
 
 queryRoutes.get("/attribution", async (c) => {
@@ -91,10 +95,10 @@ queryRoutes.get("/attribution", async (c) => {
   const value = parseChoice(q, "value", ["count", "revenue"] as const, "count");
   const journeys = await loadJourneys(c.env.DB, c.get("site").id, jq);
   const counted = attribute(toAttributionJourneys(journeys, groupBy, "count"));
-  const body = { conversion: jq.conversion, conversions: counted.total, groupBy, lookbackDays: jq.lookbackMs / DAY_MS, models: counted.models };
+  const body: AttributionBody = { conversion: jq.conversion, conversions: counted.total, groupBy, lookbackDays: jq.lookbackMs / DAY_MS, models: counted.models };
   if (value === "count") return c.json(body);
   const valued = attribute(toAttributionJourneys(journeys, groupBy, "revenue"));
-  return c.json({ ...body, revenue: valued.total, valueModels: valued.models });
+  return c.json({ ...body, revenue: valued.total, valueModels: valued.models } satisfies AttributionBody);
 });
 
 queryRoutes.get("/funnel", async (c) => {
@@ -114,7 +118,7 @@ queryRoutes.get("/funnel", async (c) => {
     window: window.text,
     order,
     ...(breakdown === "channel" ? { breakdown: funnelByChannel(steps, reaches) } : {}),
-  });
+  } satisfies FunnelBody);
 });
 
 /** On /paths, `from` and `to` that are not times name the anchor event (API.md's `to=purchase`). */
@@ -140,7 +144,7 @@ queryRoutes.get("/paths", async (c) => {
     const jq = journeyQuery(c, (name) => (name === "conversion" ? (anchor.end ?? q(name)) : q(name)), common);
     const journeys = await loadJourneys(db, siteId, jq);
     const paths = journeys.map((j) => ({ channels: j.touchpoints.map((t) => t.channel), converted: j.conversion !== null }));
-    return c.json({ to: jq.conversion, ...topPaths(paths, maxSteps, top, "last") });
+    return c.json({ to: jq.conversion, ...topPaths(paths, maxSteps, top, "last") } satisfies PathsBody);
   }
   const conversion = parseConversion(q, c.get("site").settings.conversions);
   const version = versionOf(c.req.raw);
@@ -159,13 +163,13 @@ queryRoutes.get("/paths", async (c) => {
     const own = (touchpoints.get(personId) ?? []).filter((t) => t.ts >= since);
     if (!own.some((t) => touchMatches(t, common.filter))) starts.delete(personId);
   }
-  return c.json({ from: anchor.start, conversion, ...topPaths(journeysAfter(starts, touchpoints, conversions), maxSteps, top, "first") });
+  return c.json({ from: anchor.start, conversion, ...topPaths(journeysAfter(starts, touchpoints, conversions), maxSteps, top, "first") } satisfies PathsBody);
 });
 
 queryRoutes.get("/transitions", async (c) => {
   const q = queryOf(c);
   const journeys = await loadJourneys(c.env.DB, c.get("site").id, journeyQuery(c, q, parseCommon(q, Date.now())));
-  return c.json(transitions(journeys.map((j) => j.touchpoints.map((t) => t.channel))));
+  return c.json(transitions(journeys.map((j) => j.touchpoints.map((t) => t.channel))) satisfies TransitionsBody);
 });
 
 /** The site's stages in the order its mapping names them (the cycle), unknown ones after. */
@@ -188,7 +192,7 @@ queryRoutes.get("/journeys/stats", async (c) => {
     histogram: touchpointHistogram(journeys),
     channelCount: channelCount(journeys),
     stages: stages.sort((a, b) => rank(a.stage) - rank(b.stage) || b.people - a.people),
-  });
+  } satisfies JourneyStatsBody);
 });
 
 queryRoutes.get("/stalled", async (c) => {
@@ -201,7 +205,7 @@ queryRoutes.get("/stalled", async (c) => {
   const limit = parseInteger(q, "limit", 1000, 1, 10_000);
   const people = await stalledRows(c.env.DB, c.get("site").id, common,
     { started, expected, afterMs: after.ms, limit, journeys: journeyQuery(c, q, common) });
-  if (format === "json") return c.json({ started, expected, after: after.text, people });
+  if (format === "json") return c.json({ started, expected, after: after.text, people } satisfies StalledBody);
   const header = ["personId", "userIds", "startedAt", "lastTouchpointAt", "lastTouchpointChannel", "lastTouchpointEvent", "contactChannel", "stage", "nextBestTouchpoint"];
   const csv = toCsv(header, people.map((p) => [
     p.personId, p.userIds.join(" "), p.startedAt, p.lastTouchpoint?.timestamp ?? null, p.lastTouchpoint?.channel ?? null,
@@ -215,7 +219,7 @@ queryRoutes.get("/churn", async (c) => {
   const common = parseCommon(q, Date.now());
   const event = parseName(q, "event", "unsubscribe");
   const { churned, base } = churnSets(await firstTimes(c.env.DB, c.get("site").id, common, common.filter, versionOf(c.req.raw)), event);
-  return c.json({ event, churned: churned.length, people: base.length, touchpoints: churnLift(churned, base) });
+  return c.json({ event, churned: churned.length, people: base.length, touchpoints: churnLift(churned, base) } satisfies ChurnBody);
 });
 
 queryRoutes.get("/retention", async (c) => {
@@ -224,7 +228,7 @@ queryRoutes.get("/retention", async (c) => {
   const interval = parseChoice(q, "interval", ["day", "week", "month"] as const, "week");
   const { firstSeen, activeBuckets } = await cohortActivity(c.env.DB, c.get("site").id, common, common.filter, interval, await peopleOf(c));
   const people = firstSeen.map((p) => ({ firstSeen: p.firstSeen, activeBuckets: new Set(activeBuckets.get(p.personId)) }));
-  return c.json({ interval, cohorts: cohorts(people, interval, common.from, common.to) });
+  return c.json({ interval, cohorts: cohorts(people, interval, common.from, common.to) } satisfies RetentionBody);
 });
 
 queryRoutes.get("/vitals", async (c) => {
@@ -234,7 +238,7 @@ queryRoutes.get("/vitals", async (c) => {
   const samples = rows.flatMap(({ path, name, value }) =>
     path !== null && isVitalName(name) && typeof value === "number" && Number.isFinite(value) ? [{ path, name, value }] : [],
   );
-  return c.json({ pages: vitalsByPage(samples) });
+  return c.json({ pages: vitalsByPage(samples) } satisfies VitalsBody);
 });
 
 /** Hourly points over a long range would flood the chart; past this many the range must shrink. */
@@ -261,7 +265,7 @@ queryRoutes.get("/timeseries", async (c) => {
     events: eventsAt.get(b)?.events ?? 0,
     conversions: eventsAt.get(b)?.conversions ?? 0,
   }));
-  return c.json({ interval, points });
+  return c.json({ interval, points } satisfies TimeseriesBody);
 });
 
 queryRoutes.get("/channels", async (c) => {
@@ -269,11 +273,11 @@ queryRoutes.get("/channels", async (c) => {
   const common = parseCommon(q, Date.now());
   const site = c.get("site");
   const conversion = parseConversion(q, site.settings.conversions);
-  return c.json({ channels: await channelCounts(c.env.DB, site.id, common, common.filter, conversion) });
+  return c.json({ channels: await channelCounts(c.env.DB, site.id, common, common.filter, conversion) } satisfies ChannelsBody);
 });
 
 queryRoutes.get("/event-names", async (c) => {
   const common = parseCommon(queryOf(c), Date.now());
-  return c.json({ events: await eventNames(c.env.DB, c.get("site").id, common, common.filter) });
+  return c.json({ events: await eventNames(c.env.DB, c.get("site").id, common, common.filter) } satisfies EventNamesBody);
 });
 

@@ -1,6 +1,7 @@
 // The /stalled rows: who did `started` and not `expected` within `afterMs`, each with what an
 // adviser needs to follow up. Shared by the read route and the follow-up rules of the cron (jobs/
 // imports it; it imports nothing of jobs/), so a webhook's `data` is exactly the row /stalled shows.
+import type { StalledPerson } from "./api";
 import type { Common } from "./params";
 import { namedEvents, touchpointsOf, userIdsOf } from "./load/aggregates";
 import { byPerson } from "./load/sql";
@@ -9,15 +10,8 @@ import { stageEvents } from "./marketing/load";
 import { nextBestTouchpoints, suggestionFor } from "./marketing/next-best";
 import { contactChannel, stalledPeople } from "./stalled";
 
-export interface StalledRow {
-  personId: string;
-  userIds: string[];
-  startedAt: string;
-  lastTouchpoint: { timestamp: string; channel: string; event: string | null } | null;
-  contactChannel: string | null;
-  stage: string | null;
-  nextBestTouchpoint: string | null;
-}
+/** A row is the read API's StalledPerson: the webhook's `data` and /stalled's row are one type. */
+export type StalledRow = StalledPerson;
 
 export interface StalledQuery {
   started: string;

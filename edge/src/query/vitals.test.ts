@@ -30,8 +30,8 @@ describe("vitals by page", () => {
     const lcp = [1000, 2000, 3000, 5000].map((value) => ({ path: "/", name: "LCP" as const, value }));
     const pages = vitalsByPage([...lcp, { path: "/cart", name: "CLS", value: 0.05 }]);
     expect(pages).toEqual([
-      { path: "/", samples: 4, metrics: { LCP: { p75: 3500, good: 0.5, needsImprovement: 0.25, poor: 0.25 } } },
-      { path: "/cart", samples: 1, metrics: { CLS: { p75: 0.05, good: 1, needsImprovement: 0, poor: 0 } } },
+      { path: "/", samples: 4, metrics: { LCP: { p75: 3500, rating: "needsImprovement", good: 0.5, needsImprovement: 0.25, poor: 0.25 } } },
+      { path: "/cart", samples: 1, metrics: { CLS: { p75: 0.05, rating: "good", good: 1, needsImprovement: 0, poor: 0 } } },
     ]);
   });
 });

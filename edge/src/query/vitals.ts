@@ -1,23 +1,15 @@
 // Core Web Vitals per page: p75 (the percentile web.dev and CrUX judge a page by) and the share of
 // samples rated good / needs improvement / poor. Pure.
+// The thresholds are the contract's (api.ts), so the dashboard shows the rating the edge gives.
+import { VITAL_THRESHOLDS, type PageVitals, type VitalName, type VitalRating, type VitalSummary } from "./api";
 import { share } from "./journey-stats";
 import { percentile } from "./percentile";
 
-// https://web.dev/articles/vitals (and defineThresholds in GoogleChrome/web-vitals): good <= first, poor > second.
-export const THRESHOLDS = {
-  LCP: [2500, 4000],
-  INP: [200, 500],
-  CLS: [0.1, 0.25],
-  FCP: [1800, 3000],
-  TTFB: [800, 1800],
-} as const;
-export type VitalName = keyof typeof THRESHOLDS;
-export const isVitalName = (name: unknown): name is VitalName => typeof name === "string" && name in THRESHOLDS;
+export type { VitalName };
+export const isVitalName = (name: unknown): name is VitalName => typeof name === "string" && Object.hasOwn(VITAL_THRESHOLDS, name);
 
-export type Rating = "good" | "needsImprovement" | "poor";
-
-export function rate(name: VitalName, value: number): Rating {
-  const [good, poor] = THRESHOLDS[name];
+export function rate(name: VitalName, value: number): VitalRating {
+  const [good, poor] = VITAL_THRESHOLDS[name];
   return value <= good ? "good" : value <= poor ? "needsImprovement" : "poor";
 }
 
@@ -27,24 +19,13 @@ export interface VitalSample {
   value: number;
 }
 
-export interface MetricSummary {
-  p75: number;
-  good: number;
-  needsImprovement: number;
-  poor: number;
-}
-
-export interface PageVitals {
-  path: string;
-  samples: number;
-  metrics: Partial<Record<VitalName, MetricSummary>>;
-}
-
-export function summarizeMetric(name: VitalName, values: number[]): MetricSummary {
+export function summarizeMetric(name: VitalName, values: number[]): VitalSummary {
   const counts = { good: 0, needsImprovement: 0, poor: 0 };
   for (const v of values) counts[rate(name, v)]++;
+  const p75 = percentile(values, 0.75)!;
   return {
-    p75: percentile(values, 0.75)!,
+    p75,
+    rating: rate(name, p75),
     good: share(counts.good, values.length),
     needsImprovement: share(counts.needsImprovement, values.length),
     poor: share(counts.poor, values.length),

@@ -1,15 +1,12 @@
 // Every model of API.md over one set of journeys, grouped by channel, source or campaign.
+import { GROUP_BYS, MODELS, type Credits as ModelCredits, type GroupBy, type Model } from "../api";
 import type { Journey, Touch } from "../journeys";
 import { markovCredits } from "./markov";
 import { creditByRule, firstTouch, lastNonDirect, lastTouch, linear, positionBased, timeDecay } from "./rules";
 import { shapleyCredits } from "./shapley";
 import type { AttributionJourney, Credits } from "./types";
 
-export const GROUP_BYS = ["channel", "source", "campaign"] as const;
-export type GroupBy = (typeof GROUP_BYS)[number];
-
-export const MODELS = ["first_touch", "last_touch", "last_non_direct", "linear", "time_decay", "position_based", "markov", "shapley"] as const;
-export type Model = (typeof MODELS)[number];
+export { GROUP_BYS, MODELS, type GroupBy, type Model };
 
 /** Touchpoints with no source or campaign (direct visits, a phone call) still need a group. */
 export const NONE = "(none)";
@@ -25,7 +22,7 @@ export function toAttributionJourneys(journeys: Journey[], by: GroupBy, value: "
   }));
 }
 
-export function attribute(journeys: AttributionJourney[]): { total: number; models: Record<Model, Credits> } {
+export function attribute(journeys: AttributionJourney[]): { total: number; models: Record<Model, ModelCredits> } {
   const total = journeys.reduce((sum, j) => sum + (j.converted ? j.value : 0), 0);
   return {
     total,

@@ -1,5 +1,6 @@
 // Counts the database can do itself (grouped in SQL, so only small results travel), and the
 // narrow row sets the pure analyses need.
+import type { ChannelRow, EventNameCount, StageCount } from "../api";
 import type { Interval } from "../buckets";
 import type { TouchFilter } from "../journeys";
 import type { Range } from "../params";
@@ -77,13 +78,6 @@ export async function sessionSeries(db: D1Database, siteId: string, range: Range
   );
 }
 
-export interface ChannelRow {
-  channel: string;
-  sessions: number;
-  touchpoints: number;
-  conversions: number;
-}
-
 /** Sessions, touchpoints and conversions per channel (a conversion counts in the channel it happened in). */
 export async function channelCounts(db: D1Database, siteId: string, range: Range, filter: TouchFilter, conversion: string): Promise<ChannelRow[]> {
   const [t, s, e] = ["t", "s", "e"].map((alias) => filterClause(alias, filter, 5));
@@ -102,7 +96,7 @@ export async function channelCounts(db: D1Database, siteId: string, range: Range
 
 export async function eventNames(db: D1Database, siteId: string, range: Range, filter: TouchFilter) {
   const f = filterClause("e", filter);
-  return all<{ name: string; count: number }>(
+  return all<EventNameCount>(
     db,
     `SELECT e.event AS name, COUNT(*) AS count FROM events e
      WHERE e.site_id = ? AND e.ts BETWEEN ? AND ? AND e.event IS NOT NULL${f.sql} GROUP BY e.event ORDER BY count DESC, name`,
@@ -111,7 +105,7 @@ export async function eventNames(db: D1Database, siteId: string, range: Range, f
 }
 
 /** People by the stage of their latest staged event in the range: where each customer stands now. */
-export async function peopleByStage(db: D1Database, siteId: string, range: Range, filter: TouchFilter, version?: string) {
+export async function peopleByStage(db: D1Database, siteId: string, range: Range, filter: TouchFilter, version?: string): Promise<StageCount[]> {
   const counts = new Map<string, number>();
   for (const list of eventsIn(await statesInRange(db, siteId, range, version), range, filter, null).values()) {
     let stage: string | null = null;

@@ -1,21 +1,8 @@
 // Single events as the API shows them: the live debugger's newest events and a person's timeline.
+import type { ApiEvent, TimelineEvent } from "../api";
 import type { Range } from "../params";
 import type { TouchFilter } from "../journeys";
 import { all, EVENT_CHANNEL, filterClause } from "./sql";
-
-export interface ApiEvent {
-  messageId: string;
-  type: string;
-  event: string | null;
-  userId: string | null;
-  anonymousId: string | null;
-  personId: string;
-  sessionId: string;
-  channel: string;
-  stage: string | null;
-  timestamp: string;
-  properties: Record<string, unknown> | null;
-}
 
 interface EventRow extends Omit<ApiEvent, "timestamp" | "properties"> {
   ts: number;
@@ -62,10 +49,6 @@ export async function identKeysOf(db: D1Database, siteId: string, personId: stri
   const rows = await all<{ k: string }>(db, "SELECT ident_key AS k FROM identities WHERE site_id = ? AND person_id = ? ORDER BY first_seen", [siteId, personId]);
   const ids = (prefix: string) => rows.filter((r) => r.k.startsWith(prefix)).map((r) => r.k.slice(2));
   return { userIds: ids("u:"), anonymousIds: ids("a:") };
-}
-
-export interface TimelineEvent extends ApiEvent {
-  touchpoint: boolean;
 }
 
 /**

@@ -2,6 +2,7 @@
 // itself: each feature (a channel touched, a low feedback score, a service event, quiet weeks)
 // carries the log of its smoothed churn lift, and a person's score is the base rate moved by the
 // weights of the features they show. Pure.
+import type { ChurnFactor } from "../api";
 
 export interface PersonHistory {
   personId: string;
@@ -12,7 +13,7 @@ export interface PersonHistory {
   stage: string | null;
 }
 
-export interface Factor { feature: string; weight: number }
+export type Factor = ChurnFactor;
 export interface Model { baseRate: number; weights: Map<string, number>; trainedOn: number }
 
 const logit = (p: number) => Math.log(p / (1 - p));

@@ -1,6 +1,7 @@
 // First-party feedback scored the standard way. Pure.
 // NPS: 0-10, % promoters (9-10) minus % detractors (0-6). CSAT: 1-5, % of 4-5.
 // CES: 1 (very hard) to 7 (very easy), the mean. Scores out of a kind's range are ignored.
+import type { FeedbackBody, ScoreRow } from "../api";
 import { latestBefore } from "./latest-before";
 
 export const FEEDBACK_KINDS = ["nps", "csat", "ces"] as const;
@@ -54,8 +55,6 @@ export function placeAnswers(answers: Answer[], touches: Map<string, { ts: numbe
   });
 }
 
-export interface ScoreRow { key: string; responses: number; score: number | null }
-
 function scoreBy(kind: FeedbackKind, items: FeedbackItem[], key: (i: FeedbackItem) => string): ScoreRow[] {
   const groups = new Map<string, number[]>();
   for (const i of items) groups.set(key(i), [...(groups.get(key(i)) ?? []), i.score]);
@@ -78,7 +77,7 @@ function precedingLowScores(kind: FeedbackKind, items: FeedbackItem[]) {
   }).sort((a, b) => b.lift - a.lift || b.lowShare - a.lowShare);
 }
 
-export function summarizeFeedback(kind: FeedbackKind, all: FeedbackItem[], commentLimit = 50) {
+export function summarizeFeedback(kind: FeedbackKind, all: FeedbackItem[], commentLimit = 50): FeedbackBody {
   const items = all.filter((i) => inRange(kind, i.score));
   const stepLabel = (n: number) => (n >= 4 ? "4+" : String(n));
   return {

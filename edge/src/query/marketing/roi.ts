@@ -2,6 +2,7 @@
 import type { Journey } from "../journeys";
 import { NONE, type GroupBy } from "../attribution/attribute";
 import type { Credits } from "../attribution/types";
+import type { RoiRow } from "../api";
 import { percentile } from "../percentile";
 
 export interface RoiInput {
@@ -14,23 +15,6 @@ export interface RoiInput {
   media: Record<string, number>;
   /** Cost of one touchpoint per channel (operational channels). */
   unitCosts: Record<string, number>;
-}
-
-export interface RoiRow {
-  group: string;
-  touchpoints: number;
-  mediaCost: number;
-  operationalCost: number;
-  cost: number;
-  conversions: number;
-  revenue: number;
-  /** null where the denominator is zero: no honest number exists. */
-  costPerTouchpoint: number | null;
-  cpa: number | null;
-  roas: number | null;
-  roi: number | null;
-  /** Median time from this group's touchpoints to the conversion they led to. */
-  medianDaysToConvert: number | null;
 }
 
 const ratio = (a: number, b: number) => (b > 0 ? a / b : null);

@@ -12,12 +12,13 @@ import { namedEvents } from "../load/aggregates";
 import { personOfKeys } from "../load/sql";
 import { stalledPeople } from "../stalled";
 import { toCsv } from "../csv";
+import type { AtRiskBody, AtRiskPerson, FeedbackBody, RoiBody, ScoredPerson, ValueSegmentsBody } from "../api";
 import { roiRows } from "./roi";
 import { FEEDBACK_KINDS, placeAnswers, summarizeFeedback } from "./feedback";
 import { valueSegments, type PersonValue } from "./value";
 import { feedbackEvents, mediaSpend, stageEvents, unitCosts } from "./load";
 import { nextBestTouchpoints, suggestionFor } from "./next-best";
-import { computeChurnScores, DEFAULT_CHURN_EVENTS, type ScoredPerson } from "../../jobs/churn-scores";
+import { computeChurnScores, DEFAULT_CHURN_EVENTS } from "../../jobs/churn-scores";
 
 export const marketingRoutes = new Hono<AppEnv>();
 type C = Context<AppEnv>;
@@ -51,7 +52,7 @@ marketingRoutes.get("/roi", async (c) => {
   const rows = roiRows({ journeys, groupBy, conversions: counted.models[model], revenue: valued.models[model], media, unitCosts: units });
   const total = rows.reduce((t, r) => ({ cost: t.cost + r.cost, revenue: t.revenue + r.revenue }), { cost: 0, revenue: 0 });
   return c.json({ conversion, model, groupBy, conversions: counted.total, revenue: valued.total, cost: total.cost,
-    roas: total.cost > 0 ? total.revenue / total.cost : null, rows });
+    roas: total.cost > 0 ? total.revenue / total.cost : null, rows } satisfies RoiBody);
 });
 
 marketingRoutes.get("/feedback", async (c) => {
@@ -68,7 +69,7 @@ marketingRoutes.get("/feedback", async (c) => {
   ]);
   const answers = events.filter((e) => e.kind === kind && (!common.filter.channel || e.channel === common.filter.channel));
   const items = placeAnswers(answers, touches, stages);
-  return c.json(summarizeFeedback(kind, items, parseInteger(q, "comments", 50, 0, 500)));
+  return c.json(summarizeFeedback(kind, items, parseInteger(q, "comments", 50, 0, 500)) satisfies FeedbackBody);
 });
 
 marketingRoutes.get("/segments/value", async (c) => {
@@ -92,7 +93,7 @@ marketingRoutes.get("/segments/value", async (c) => {
     p.stage = stages.get(j.personId)?.at(-1)?.stage ?? null;
     people.set(j.personId, p);
   }
-  return c.json(valueSegments([...people.values()], { by, top, min }));
+  return c.json(valueSegments([...people.values()], { by, top, min }) satisfies ValueSegmentsBody);
 });
 
 /**
@@ -138,12 +139,12 @@ marketingRoutes.get("/at-risk", async (c) => {
     churnScoresOf(db, site, events, stalled && [...stalled.keys()], limit), load(), stageEvents(db, site.id, { from: 0, to: common.to }),
   ]);
   const best = nextBestTouchpoints(journeys, stages);
-  const rows = scores.people.map((p) => ({
+  const rows = scores.people.map((p): AtRiskPerson => ({
     ...p,
     nextBestTouchpoint: suggestionFor(best, p.stage),
     ...(stalled && { stalledSince: new Date(stalled.get(p.personId)!).toISOString() }),
   }));
-  if (format === "json") return c.json({ computedAt: new Date(scores.computedAt).toISOString(), churnEvents: events ?? DEFAULT_CHURN_EVENTS, people: rows });
+  if (format === "json") return c.json({ computedAt: new Date(scores.computedAt).toISOString(), churnEvents: events ?? DEFAULT_CHURN_EVENTS, people: rows } satisfies AtRiskBody);
   const csv = toCsv(["personId", "score", "stage", "nextBestTouchpoint", "factors", ...(stalled ? ["stalledSince"] : [])],
     rows.map((r) => [r.personId, Number(r.score.toFixed(4)), r.stage, r.nextBestTouchpoint,
       r.factors.map((f) => `${f.feature} ${f.weight >= 0 ? "+" : ""}${f.weight.toFixed(2)}`).join("; "), ...(r.stalledSince ? [r.stalledSince] : [])]));

@@ -1,5 +1,6 @@
 // Who is worth most: people ranked by revenue (or order count), the top share or those over a
 // threshold, set against everyone else: their paths, channels and stages. Pure.
+import type { SegmentSide, ValueSegmentsBody } from "../api";
 import { collapseRepeats } from "../attribution/markov";
 
 export interface PersonValue {
@@ -13,7 +14,7 @@ export interface PersonValue {
 
 export interface SegmentRule { by: "revenue" | "orders"; top?: number; min?: number }
 
-function describe(people: PersonValue[]) {
+function describe(people: PersonValue[]): SegmentSide {
   const n = people.length;
   const revenue = people.reduce((s, p) => s + p.revenue, 0);
   const orders = people.reduce((s, p) => s + p.orders, 0);
@@ -31,7 +32,7 @@ function describe(people: PersonValue[]) {
   };
 }
 
-export function valueSegments(people: PersonValue[], rule: SegmentRule) {
+export function valueSegments(people: PersonValue[], rule: SegmentRule): ValueSegmentsBody {
   const metric = (p: PersonValue) => (rule.by === "revenue" ? p.revenue : p.orders);
   const ranked = [...people].filter((p) => metric(p) > 0).sort((a, b) => metric(b) - metric(a));
   let threshold: number;

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { ApiError, createClient, toSearch } from "./api";
+import { ApiError, createClient, toSearch } from "./client";
 
 function fakeFetch(routes: Record<string, [number, unknown]>) {
   const calls: { url: string; init: RequestInit }[] = [];
@@ -19,7 +19,7 @@ describe("read API client", () => {
   it("sends the cookie and reads the site list at login", async () => {
     const { fetch, calls } = fakeFetch({ "/api/login": [200, { sites: [{ id: "demo", name: "Demo" }, { name: "no id" }], admin: false }] });
     const session = await createClient({ fetch }).login("demo-read-token");
-    expect(session).toEqual({ sites: [{ id: "demo", name: "Demo" }], admin: false });
+    expect(session).toEqual({ signedIn: true, sites: [{ id: "demo", name: "Demo" }], admin: false });
     expect(calls[0].init.credentials).toBe("same-origin");
     expect(JSON.parse(String(calls[0].init.body))).toEqual({ token: "demo-read-token" });
   });
@@ -33,52 +33,38 @@ describe("read API client", () => {
     expect(onUnauthorized).not.toHaveBeenCalled();
   });
 
-  it("signals an expired session on any other 401, and session() answers null", async () => {
+  it("reads a signed-out session (200) as null, and signals an expired session on a 401", async () => {
     const onUnauthorized = vi.fn();
-    const { fetch } = fakeFetch({ "/api/session": [401, {}], "/api/sites/demo/overview": [401, {}] });
+    const { fetch } = fakeFetch({ "/api/session": [200, { signedIn: false }], "/api/sites/demo/overview": [401, {}] });
     const client = createClient({ fetch, onUnauthorized });
     expect(await client.session()).toBeNull();
+    expect(onUnauthorized).not.toHaveBeenCalled();
     await expect(client.site("demo").overview({})).rejects.toThrow(ApiError);
-    expect(onUnauthorized).toHaveBeenCalledTimes(2);
+    expect(onUnauthorized).toHaveBeenCalledTimes(1);
   });
 
-  it("turns missing or mistyped fields into nulls and empty lists", async () => {
+  it("turns missing or mistyped fields into what the contract allows: 0, null only where it says null, empty lists", async () => {
     const { fetch } = fakeFetch({
       "/api/sites/demo/overview": [200, { people: 12, conversionRate: "high" }],
       "/api/sites/demo/journeys/stats": [200, { histogram: [{ touchpoints: 2, journeys: "3" }] }],
-      "/api/sites/demo/paths": [200, { sankey: { nodes: ["email", { name: "purchase" }], links: [{ source: 0, target: 1, value: 4 }, { source: 0, target: 9, value: 1 }] } }],
+      "/api/sites/demo/paths": [200, { sankey: { nodes: [{ name: "email", step: 0 }, { name: "purchase", step: 1 }], links: [{ source: 0, target: 1, value: 4 }, { source: 0, target: 9, value: 1 }] } }],
     });
     const site = createClient({ fetch }).site("demo");
     const overview = await site.overview({});
     expect(overview.people).toBe(12);
-    expect(overview.conversionRate).toBeNull();
+    expect(overview.conversionRate).toBe(0);
     expect(overview.medianTimeToConvertMs).toBeNull();
     expect(await site.journeyStats({})).toEqual({
-      journeys: null,
+      journeys: 0,
       histogram: [{ touchpoints: 2, journeys: 0, conversions: 0, conversionRate: 0 }],
-      channelCount: {},
+      channelCount: { "1": 0, "2": 0, "3+": 0 },
       stages: [],
     });
+    // Sankey nodes are the edge's {name, step} (a channel at a position); a link to no node is dropped.
     expect(await site.paths({})).toEqual({
       paths: [],
-      sankey: { nodes: ["email", "purchase"], links: [{ source: 0, target: 1, value: 4 }] },
+      sankey: { nodes: [{ name: "email", step: 0 }, { name: "purchase", step: 1 }], links: [{ source: 0, target: 1, value: 4 }] },
     });
-  });
-
-  it("reads churn rows that name a channel or an event", async () => {
-    const { fetch } = fakeFetch({
-      "/api/sites/demo/churn": [200, { event: "unsubscribe", churned: 4, touchpoints: [
-        { channel: "email", churnedShare: 0.5, baseShare: 0.25, lift: 2 },
-        { event: "ticket_opened", churnedShare: 0.3, baseShare: 0.1, lift: 3 },
-        { name: "quote_requested", churnedShare: 1, baseShare: 0.3, lift: 3.3 },
-      ] }],
-    });
-    const churn = await createClient({ fetch }).site("demo").churn({ event: "unsubscribe" });
-    expect(churn.touchpoints.map((t) => [t.kind, t.name])).toEqual([
-      ["channel", "email"],
-      ["event", "ticket_opened"],
-      [null, "quote_requested"],
-    ]);
   });
 
   it("escapes the site and person in paths", async () => {

@@ -1,0 +1,11 @@
+import type { SiteClient } from "../api/client";
+import type { Query } from "../api/types";
+import type { Route } from "../state/route";
+
+/** What every view is given: the site's client, the range and filters, and the route. */
+export interface ViewProps {
+  api: SiteClient;
+  /** Range and filters, ready for any read endpoint. */
+  query: Query;
+  route: Route;
+}

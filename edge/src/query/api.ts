@@ -1,0 +1,445 @@
+// The read API's contract: every response body the worker sends under /api (see API.md), and the
+// constants both sides name. The edge's handlers are typed against it, so a handler that sends
+// another shape does not compile; the dashboard imports the same types as `@parcours/edge/api`
+// (as the worker imports the SDK's wire types from `@parcours/sdk/wire`). Types and plain data
+// only: no imports, nothing that runs, so the dashboard's bundle takes no worker code with it.
+
+/** ISO 8601 time, UTC (`2026-03-02T10:00:00.000Z`). */
+export type IsoTime = string;
+
+// ---- shared constants ----
+
+/** The attribution models, in the order the dashboard shows them. */
+export const MODELS = ["first_touch", "last_touch", "last_non_direct", "linear", "time_decay", "position_based", "markov", "shapley"] as const;
+export type Model = (typeof MODELS)[number];
+
+export const GROUP_BYS = ["channel", "source", "campaign"] as const;
+export type GroupBy = (typeof GROUP_BYS)[number];
+
+/**
+ * Core Web Vitals bounds: a value at or under the first is good, over the second poor.
+ * https://web.dev/articles/vitals (and defineThresholds in GoogleChrome/web-vitals).
+ * LCP, INP, FCP and TTFB in ms; CLS unitless.
+ */
+export const VITAL_THRESHOLDS = {
+  LCP: [2500, 4000],
+  INP: [200, 500],
+  CLS: [0.1, 0.25],
+  FCP: [1800, 3000],
+  TTFB: [800, 1800],
+} as const;
+export type VitalName = keyof typeof VITAL_THRESHOLDS;
+export const VITAL_NAMES = Object.keys(VITAL_THRESHOLDS) as VitalName[];
+
+/** A rating and how people read it; the keys are also the share fields of a metric. */
+export const VITAL_RATINGS = { good: "good", needsImprovement: "needs improvement", poor: "poor" } as const;
+export type VitalRating = keyof typeof VITAL_RATINGS;
+
+// ---- errors and sessions ----
+
+/** Every 4xx/5xx body: `{"error": {...}}`. */
+export interface ErrorBody {
+  error: { code: string; message: string; field?: string };
+}
+
+export interface SiteRef {
+  id: string;
+  name: string;
+}
+
+/** POST /api/login, and GET /api/session while signed in. */
+export interface SignedIn {
+  signedIn: true;
+  sites: SiteRef[];
+  admin: boolean;
+}
+/** GET /api/session: signed out is a normal state, answered 200. */
+export type SessionBody = SignedIn | { signedIn: false };
+
+// ---- events and timelines ----
+
+/** Where a page or screen event happened (from the sender's context.page or page properties). */
+export interface EventPage {
+  path: string | null;
+  url: string | null;
+  title: string | null;
+  referrer: string | null;
+}
+
+export interface ApiEvent {
+  messageId: string;
+  type: string;
+  event: string | null;
+  userId: string | null;
+  anonymousId: string | null;
+  personId: string;
+  sessionId: string;
+  channel: string;
+  stage: string | null;
+  timestamp: IsoTime;
+  properties: Record<string, unknown> | null;
+  /** Present when the event has a page (page views, and events the browser SDK sends from a page). */
+  page?: EventPage;
+}
+
+/** GET /events */
+export interface EventsBody {
+  events: ApiEvent[];
+}
+
+export interface TimelineEvent extends ApiEvent {
+  /** It opened its session or named a channel other than its session's. */
+  touchpoint: boolean;
+}
+
+/** GET /people/:personId/timeline */
+export interface TimelineBody {
+  personId: string;
+  userIds: string[];
+  anonymousIds: string[];
+  events: TimelineEvent[];
+}
+
+// ---- counts ----
+
+export interface JourneySummary {
+  journeys: number;
+  conversions: number;
+  conversionRate: number;
+  avgTouchpointsPerJourney: number;
+  medianTimeToConvertMs: number | null;
+}
+
+/** GET /overview */
+export interface OverviewBody extends JourneySummary {
+  people: number;
+  sessions: number;
+  events: number;
+  touchpoints: number;
+}
+
+export interface TimePoint {
+  t: string;
+  people: number;
+  sessions: number;
+  events: number;
+  conversions: number;
+}
+
+/** GET /timeseries */
+export interface TimeseriesBody {
+  interval: string;
+  points: TimePoint[];
+}
+
+export interface ChannelRow {
+  channel: string;
+  sessions: number;
+  touchpoints: number;
+  conversions: number;
+}
+
+/** GET /channels */
+export interface ChannelsBody {
+  channels: ChannelRow[];
+}
+
+export interface EventNameCount {
+  name: string;
+  count: number;
+}
+
+/** GET /event-names */
+export interface EventNamesBody {
+  events: EventNameCount[];
+}
+
+// ---- journeys ----
+
+export interface HistogramRow {
+  touchpoints: number;
+  journeys: number;
+  conversions: number;
+  conversionRate: number;
+}
+
+/** Share of journeys that used 1, 2, and 3 or more distinct channels. */
+export interface ChannelCount {
+  "1": number;
+  "2": number;
+  "3+": number;
+}
+
+export interface StageCount {
+  stage: string;
+  people: number;
+}
+
+/** GET /journeys/stats */
+export interface JourneyStatsBody {
+  journeys: number;
+  histogram: HistogramRow[];
+  channelCount: ChannelCount;
+  stages: StageCount[];
+}
+
+export interface FunnelStep {
+  name: string;
+  people: number;
+  dropOff: number;
+}
+
+export interface ChannelFunnel {
+  channel: string;
+  steps: FunnelStep[];
+}
+
+/** GET /funnel */
+export interface FunnelBody {
+  steps: FunnelStep[];
+  window: string;
+  order: string;
+  /** With breakdown=channel: the same funnel per channel of the first step. */
+  breakdown?: ChannelFunnel[];
+}
+
+export interface PathRow {
+  steps: string[];
+  journeys: number;
+  conversions: number;
+}
+
+/** One node per channel per position, so a path reads left to right. */
+export interface SankeyNode {
+  name: string;
+  step: number;
+}
+
+export interface SankeyLink {
+  source: number;
+  target: number;
+  value: number;
+}
+
+export interface Sankey {
+  nodes: SankeyNode[];
+  links: SankeyLink[];
+}
+
+export interface TopPaths {
+  paths: PathRow[];
+  sankey: Sankey;
+}
+
+/** GET /paths: `to` (paths to a conversion) or `from` + `conversion` (paths after an event). */
+export interface PathsBody extends TopPaths {
+  to?: string;
+  from?: string;
+  conversion?: string;
+}
+
+/** GET /transitions: channel-switch counts from row to column. */
+export interface TransitionsBody {
+  channels: string[];
+  matrix: number[][];
+}
+
+/** Credit per group (channel, source or campaign). */
+export type Credits = Record<string, number>;
+
+/** GET /attribution */
+export interface AttributionBody {
+  conversion: string;
+  conversions: number;
+  groupBy: GroupBy;
+  lookbackDays: number;
+  models: Record<Model, Credits>;
+  /** With value=revenue. */
+  revenue?: number;
+  valueModels?: Record<Model, Credits>;
+}
+
+// ---- follow-up, churn, retention, vitals ----
+
+export interface LastTouchpoint {
+  timestamp: IsoTime;
+  channel: string;
+  event: string | null;
+}
+
+export interface StalledPerson {
+  personId: string;
+  userIds: string[];
+  startedAt: IsoTime;
+  lastTouchpoint: LastTouchpoint | null;
+  contactChannel: string | null;
+  stage: string | null;
+  /** The channel that moved people on from this person's stage. */
+  nextBestTouchpoint: string | null;
+}
+
+/** GET /stalled (format=json) */
+export interface StalledBody {
+  started: string;
+  expected: string;
+  after: string;
+  people: StalledPerson[];
+}
+
+/** An event name done before churning, against how common it is overall. */
+export interface ChurnTouchpoint {
+  name: string;
+  churnedShare: number;
+  baseShare: number;
+  lift: number;
+}
+
+/** GET /churn */
+export interface ChurnBody {
+  event: string;
+  churned: number;
+  people: number;
+  touchpoints: ChurnTouchpoint[];
+}
+
+export interface Cohort {
+  cohort: string;
+  size: number;
+  /** retained[k]: people of the cohort active k buckets after it (retained[0] is its size). */
+  retained: number[];
+}
+
+/** GET /retention */
+export interface RetentionBody {
+  interval: string;
+  cohorts: Cohort[];
+}
+
+export interface VitalSummary {
+  p75: number;
+  /** The p75's rating, by VITAL_THRESHOLDS. */
+  rating: VitalRating;
+  /** Shares of the samples in each rating. */
+  good: number;
+  needsImprovement: number;
+  poor: number;
+}
+
+export interface PageVitals {
+  path: string;
+  samples: number;
+  metrics: Partial<Record<VitalName, VitalSummary>>;
+}
+
+/** GET /vitals */
+export interface VitalsBody {
+  pages: PageVitals[];
+}
+
+// ---- marketing value ----
+
+export interface RoiRow {
+  group: string;
+  touchpoints: number;
+  mediaCost: number;
+  operationalCost: number;
+  cost: number;
+  conversions: number;
+  revenue: number;
+  /** null where the denominator is zero: no honest number exists. */
+  costPerTouchpoint: number | null;
+  cpa: number | null;
+  roas: number | null;
+  /** (revenue - cost) / cost. */
+  roi: number | null;
+  /** Median time from this group's touchpoints to the conversion they led to. */
+  medianDaysToConvert: number | null;
+}
+
+/** GET /roi */
+export interface RoiBody {
+  conversion: string;
+  model: Model;
+  groupBy: "channel" | "campaign";
+  conversions: number;
+  revenue: number;
+  cost: number;
+  roas: number | null;
+  rows: RoiRow[];
+}
+
+export interface ScoreRow {
+  key: string;
+  responses: number;
+  score: number | null;
+}
+
+export interface FeedbackComment {
+  personId: string;
+  timestamp: IsoTime;
+  score: number;
+  channel: string;
+  comment: string | null;
+}
+
+export interface LowScoreLift {
+  channel: string;
+  lowShare: number;
+  baseShare: number;
+  lift: number;
+}
+
+/** GET /feedback */
+export interface FeedbackBody {
+  kind: string;
+  responses: number;
+  score: number | null;
+  byChannel: ScoreRow[];
+  byStage: ScoreRow[];
+  byStep: ScoreRow[];
+  comments: FeedbackComment[];
+  precedingLowScores: LowScoreLift[];
+}
+
+export interface SegmentSide {
+  people: number;
+  revenue: number;
+  orders: number;
+  revenuePerPerson: number;
+  channels: { channel: string; people: number; share: number }[];
+  stages: { stage: string; people: number; share: number }[];
+  paths: { steps: string[]; people: number; share: number }[];
+}
+
+/** GET /segments/value */
+export interface ValueSegmentsBody {
+  by: "revenue" | "orders";
+  threshold: number | null;
+  segment: SegmentSide;
+  rest: SegmentSide;
+}
+
+export interface ChurnFactor {
+  feature: string;
+  weight: number;
+}
+
+export interface ScoredPerson {
+  personId: string;
+  score: number;
+  factors: ChurnFactor[];
+  stage: string | null;
+}
+
+export interface AtRiskPerson extends ScoredPerson {
+  nextBestTouchpoint: string | null;
+  /** With started/expected: when the person stalled. */
+  stalledSince?: IsoTime;
+}
+
+/** GET /at-risk (format=json) */
+export interface AtRiskBody {
+  computedAt: IsoTime;
+  churnEvents: string[];
+  people: AtRiskPerson[];
+}

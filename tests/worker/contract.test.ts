@@ -1,0 +1,97 @@
+// One read-API contract (edge/src/query/api.ts): what the real worker sends is what the
+// dashboard's readers keep. Every body goes through the dashboard's own decoder and must come out
+// unchanged — a field the dashboard drops (roi), invents (churn `kind`) or reshapes (Sankey nodes)
+// fails here. The bodies come from a small journey sent through ingest, each list checked non-empty.
+import { SELF } from "cloudflare:test";
+import { beforeAll, describe, expect, it } from "vitest";
+import {
+  readAtRisk, readAttribution, readChannelRow, readChurn, readCohort, readEvent, readEventName, readFeedback, readFunnelStep,
+  readJourneyStats, readOverview, readPaths, readRoi, readSession, readStalledPerson, readTimeline, readTimePoint, readTransitions,
+  readValueSegments, readVitalsPage, list,
+} from "../../dashboard/src/api/decoders";
+import { BASE, createSite, read, sendBatch, waitFor, type TestSite } from "./helpers";
+
+const DAY = 86_400_000;
+const HOUR = 3_600_000;
+const base = Date.now() - (Date.now() % DAY) - 5 * DAY + HOUR;
+const iso = (ms: number) => new Date(ms).toISOString();
+let seq = 0;
+const msg = (m: Record<string, unknown>, at: number) => ({ messageId: `c${++seq}`, timestamp: iso(at), ...m });
+const page = (anonymousId: string, path: string, at: number, channel?: string) => msg({
+  type: "page", anonymousId,
+  context: { ...(channel ? { channel } : {}), page: { path, url: `https://shop.example${path}`, title: `Shop ${path}`, referrer: "https://search.example/" } },
+}, at);
+const track = (userId: string, event: string, at: number, extra: Record<string, unknown> = {}) => msg({ type: "track", event, userId, ...extra }, at);
+
+// Buyers come by e-mail then the web; a quoter stalls; two unsubscribe after a ticket; vitals; answers.
+const journey = [
+  ...["b1", "b2", "b3"].flatMap((u, i) => [
+    track(u, "newsletter_open", base + i * HOUR, { context: { channel: "email" } }),
+    track(u, "quote_requested", base + i * HOUR + HOUR, { context: { channel: "web" } }),
+    track(u, "purchase", base + i * HOUR + 2 * HOUR, { properties: { revenue: 100 * (i + 1) } }),
+  ]),
+  track("q1", "quote_requested", base, { context: { channel: "phone" } }),
+  track("c1", "ticket_opened", base), track("c1", "unsubscribe", base + DAY),
+  track("c2", "ticket_opened", base + HOUR), track("c2", "unsubscribe", base + DAY),
+  track("c3", "newsletter_open", base + HOUR, { context: { channel: "email" } }),
+  ...[1000, 3000, 3500, 5000].map((value, i) => track("v1", "web_vital", base + i * HOUR, { properties: { name: "LCP", value, path: "/" } })),
+  ...[9, 10, 3].map((score, i) => track(`b${i + 1}`, "feedback", base + 3 * DAY, { properties: { kind: "nps", score, comment: "fine" } })),
+  page("anon-p", "/pricing", base + 2 * HOUR, "social"),
+];
+
+describe("the dashboard reads what the edge sends", () => {
+  let site: TestSite;
+  const range = `from=${iso(base - DAY)}&to=${iso(Date.now())}`;
+  const get = (path: string) => read(site, `${path}${path.includes("?") ? "&" : "?"}${range}`);
+
+  beforeAll(async () => {
+    site = await createSite();
+    expect((await sendBatch(site, journey)).status).toBe(200);
+    const stored = await waitFor(() => read(site, `/overview?${range}`), (o) => o.events === journey.length);
+    expect(stored.events).toBe(journey.length);
+  });
+
+  it.each<[string, (body: any) => unknown, (body: any) => unknown[]]>([
+    ["/overview", readOverview, (b) => [b.people]],
+    ["/timeseries?interval=day", (b) => ({ ...b, points: list(readTimePoint)(b.points) }), (b) => b.points],
+    ["/channels", (b) => ({ channels: list(readChannelRow)(b.channels) }), (b) => b.channels],
+    ["/event-names", (b) => ({ events: list(readEventName)(b.events) }), (b) => b.events],
+    ["/events?limit=100", (b) => ({ events: list(readEvent)(b.events) }), (b) => b.events],
+    ["/journeys/stats", readJourneyStats, (b) => b.histogram],
+    ["/funnel?steps=newsletter_open,quote_requested,purchase&breakdown=channel", (b) => ({ ...b, steps: list(readFunnelStep)(b.steps), breakdown: b.breakdown.map((f: any) => ({ ...f, steps: list(readFunnelStep)(f.steps) })) }), (b) => b.breakdown],
+    ["/paths?to=purchase", readPaths, (b) => b.sankey.nodes],
+    ["/paths?from=newsletter_open", readPaths, (b) => b.sankey.nodes],
+    ["/attribution?value=revenue", readAttribution, (b) => Object.keys(b.models.markov)],
+    ["/transitions", readTransitions, (b) => b.channels],
+    ["/stalled?started=quote_requested&expected=purchase&after=1d", (b) => ({ ...b, people: list(readStalledPerson)(b.people) }), (b) => b.people],
+    ["/churn?event=unsubscribe", readChurn, (b) => b.touchpoints],
+    ["/retention?interval=day", (b) => ({ ...b, cohorts: list(readCohort)(b.cohorts) }), (b) => b.cohorts],
+    ["/vitals", (b) => ({ pages: list(readVitalsPage)(b.pages) }), (b) => b.pages],
+    ["/roi", readRoi, (b) => b.rows],
+    ["/feedback?kind=nps", readFeedback, (b) => b.comments],
+    ["/segments/value", readValueSegments, (b) => b.segment.paths],
+    ["/at-risk", readAtRisk, (b) => b.people],
+  ])("%s", async (path, decode, items) => {
+    const body = await get(path);
+    expect(items(body).length).toBeGreaterThan(0);
+    expect(decode(body)).toEqual(body);
+  });
+
+  it("a person's timeline", async () => {
+    const body = await read(site, "/people/b1/timeline");
+    expect(body.events.length).toBeGreaterThan(0);
+    expect(readTimeline(body)).toEqual(body);
+  });
+
+  it("the session, signed out and signed in", async () => {
+    const out = await SELF.fetch(`${BASE}/api/session`);
+    expect(out.status).toBe(200);
+    const outBody = await out.json();
+    expect(readSession(outBody)).toEqual(outBody);
+    const login = await SELF.fetch(`${BASE}/api/login`, { method: "POST", body: JSON.stringify({ token: site.readToken }) });
+    const cookie = login.headers.get("set-cookie")!.split(";")[0];
+    const inBody = await (await SELF.fetch(`${BASE}/api/session`, { headers: { cookie } })).json<{ sites: unknown[] }>();
+    expect(inBody.sites.length).toBe(1);
+    expect(readSession(inBody)).toEqual(inBody);
+  });
+});
