@@ -88,7 +88,9 @@ export async function startServer({ port: basePort = 8787, persistDir = path.joi
   // PARCOURS_LOCAL marks the local stack (webhooks may go to http://127.0.0.1:*); a deployed worker lacks it.
   const allVars = { PARCOURS_ADMIN_TOKEN: DEMO.adminToken, PARCOURS_LOCAL: "1", ...vars };
   const args = ["dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persistDir, "--log-level", logLevel,
-    "--test-scheduled", "--show-interactive-dev-session=false", ...Object.entries(allVars).flatMap(([k, v]) => ["--var", `${k}:${v}`])];
+    "--test-scheduled", "--show-interactive-dev-session=false",
+    // Its own inspector port too: the default 9229 is taken by any other wrangler dev on the machine.
+    "--inspector-port", String(port + 20000), ...Object.entries(allVars).flatMap(([k, v]) => ["--var", `${k}:${v}`])];
   // Start the wrangler binary itself (not npx), so stopping this PID stops workerd too.
   const child = spawn(WRANGLER, args, { cwd: ROOT, env: quietEnv(), stdio: inherit ? "inherit" : ["ignore", "pipe", "pipe"], detached: true });
   let log = "";

@@ -17,24 +17,26 @@ function chunks<T>(xs: T[], n: number): T[][] {
 }
 
 // The people of the touched identities, and every identity of theirs (a merge joins old ones).
-const PEOPLE = `p AS (SELECT DISTINCT person_id FROM identities WHERE site_id = ?1 AND ident_key IN (SELECT value FROM json_each(?2))),
-  k AS (SELECT i.ident_key, i.person_id FROM identities i WHERE i.site_id = ?1 AND i.person_id IN (SELECT person_id FROM p)),
+// CROSS JOIN fixes the join order: left to itself SQLite drives these from the site's whole range
+// of sessions or explicit events and probes the few people against each (a quadratic stall).
+const PEOPLE = `p AS (SELECT DISTINCT i.person_id FROM json_each(?2) j CROSS JOIN identities i ON i.site_id = ?1 AND i.ident_key = j.value),
+  k AS (SELECT i.ident_key, i.person_id FROM p CROSS JOIN identities i ON i.site_id = ?1 AND i.person_id = p.person_id),
   h AS (SELECT COALESCE((SELECT aged_before FROM journey_meta WHERE site_id = ?1), 0) AS at)`;
 
 /** API.md's touchpoints of those people from the horizon on (query/load/journeys TOUCHPOINTS_SQL). */
 const TOUCHES_SQL = `WITH ${PEOPLE}
   SELECT k.person_id AS personId, s.start_ts AS ts, s.channel, s.source, s.campaign, s.country, s.device
-  FROM k JOIN sessions s ON s.site_id = ?1 AND s.ident_key = k.ident_key WHERE s.start_ts >= (SELECT at FROM h)
+  FROM k CROSS JOIN sessions s INDEXED BY sessions_ident ON s.site_id = ?1 AND s.ident_key = k.ident_key WHERE s.start_ts >= (SELECT at FROM h)
   UNION ALL
   SELECT k.person_id, e.ts, e.channel, e.source, e.campaign, e.country, e.device
-  FROM k JOIN events e ON e.site_id = ?1 AND e.ident_key = k.ident_key JOIN sessions s ON s.id = e.session_id
+  FROM k CROSS JOIN events e ON e.site_id = ?1 AND e.ident_key = k.ident_key CROSS JOIN sessions s ON s.id = e.session_id
   WHERE e.ts >= (SELECT at FROM h) AND e.channel_explicit = 1 AND e.channel <> s.channel
   ORDER BY ts`;
 
 const EVENTS_SQL = `WITH ${PEOPLE}
   SELECT k.person_id AS personId, e.ts, e.event AS name, e.stage, e.revenue, e.channel, e.source, e.campaign, e.country, e.device,
     CASE WHEN e.channel_explicit = 1 THEN e.channel ELSE s.channel END AS "in"
-  FROM k JOIN events e ON e.site_id = ?1 AND e.ident_key = k.ident_key JOIN sessions s ON s.id = e.session_id
+  FROM k CROSS JOIN events e ON e.site_id = ?1 AND e.ident_key = k.ident_key CROSS JOIN sessions s ON s.id = e.session_id
   WHERE e.ts >= (SELECT at FROM h) AND e.event IS NOT NULL
   ORDER BY e.ts, e.id`;
 
@@ -81,8 +83,8 @@ export async function refreshPeople(db: D1Database, siteId: string, settings: Si
   const [horizon, people, olds, touches, events] = await db.batch([
     db.prepare("SELECT COALESCE((SELECT aged_before FROM journey_meta WHERE site_id = ?), 0) AS at").bind(siteId),
     db.prepare(`WITH ${PEOPLE} SELECT person_id AS personId FROM p`).bind(siteId, keys),
-    db.prepare(`WITH ${PEOPLE} SELECT person_id AS personId, data FROM person_state
-      WHERE site_id = ?1 AND (person_id IN (SELECT person_id FROM p) OR person_id IN (SELECT value FROM json_each(?3)))`).bind(siteId, keys, json(mergedAway)),
+    db.prepare(`WITH ${PEOPLE} SELECT ps.person_id AS personId, ps.data FROM (SELECT person_id FROM p UNION SELECT value FROM json_each(?3)) x
+      CROSS JOIN person_state ps ON ps.site_id = ?1 AND ps.person_id = x.person_id`).bind(siteId, keys, json(mergedAway)),
     db.prepare(TOUCHES_SQL).bind(siteId, keys),
     db.prepare(EVENTS_SQL).bind(siteId, keys),
   ]);
