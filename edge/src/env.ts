@@ -3,6 +3,8 @@ import type { SiteRow, SiteSettings } from "./db/schema";
 import type { QueuePayload } from "./pipeline/payload";
 import type { IngestBuffer } from "./ingest/buffer";
 import type { WebhookMessage } from "./act/emit";
+import type { Pipeline } from "cloudflare:pipelines";
+import type { HistoryRow } from "./pipeline/history";
 
 export interface Bindings {
   DB: D1Database;
@@ -13,6 +15,8 @@ export interface Bindings {
   WEBHOOKS: Queue<WebhookMessage>;
   ASSETS: Fetcher;
   INGEST_BUFFER: DurableObjectNamespace<IngestBuffer>;
+  /** Pipelines stream feeding the Iceberg history table on R2 (optional: README, "History as Iceberg on R2"). */
+  EVENTS_STREAM?: Pipeline<HistoryRow>;
   /** Admin API bearer token; when unset the admin API is closed. */
   PARCOURS_ADMIN_TOKEN?: string;
   /** HMAC key for dashboard session cookies; when unset, derived from the admin token. */

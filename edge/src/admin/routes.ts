@@ -1,4 +1,5 @@
-// Admin API (Bearer admin token): sites and their keys, dead letters, replay, person export/delete.
+// Admin API (Bearer admin token): sites and their keys, dead letters, replay, person export/delete,
+// the full history as NDJSON.
 import { Hono } from "hono";
 import type { AppEnv, Site } from "../env";
 import { apiError } from "../errors";
@@ -12,10 +13,12 @@ import { deletePerson, exportPerson } from "./person";
 import { costRoutes } from "./costs";
 import { rebuildProgress, startRebuild } from "../jobs/rebuild";
 import { maintainSite } from "../scheduled";
+import { historyRoutes } from "./history";
 
 export const adminRoutes = new Hono<AppEnv>();
 adminRoutes.use("*", requireAdmin());
 adminRoutes.route("/", costRoutes);
+adminRoutes.route("/", historyRoutes);
 
 const publicSite = (s: Site) => ({ id: s.id, name: s.name, writeKey: s.writeKey, createdAt: s.createdAt, ...s.settings });
 

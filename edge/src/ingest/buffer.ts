@@ -10,6 +10,8 @@ import type { Bindings } from "../env";
 import type { EnrichedEvent, FilteredEvent } from "../pipeline/payload";
 import { enqueue } from "../pipeline/enqueue";
 import { archiveKey, toPayloads } from "./archive";
+import { historyRow, type HistorySink } from "../pipeline/history";
+import { HistoryOutbox } from "./history-outbox";
 
 const FLUSH_DELAY_MS = 200;
 const MAX_ROWS_PER_FLUSH = 500;
@@ -47,13 +49,21 @@ export function pendingBodies(events: EnrichedEvent[], filtered: FilteredEvent[]
 
 export class IngestBuffer extends DurableObject<Bindings> {
   private ready = false;
-  // Whether a flush is known to be scheduled, so a request does not ask storage each time.
+  // Whether a flush is known to be scheduled soon, so a request does not ask storage each time.
   private alarmSet = false;
+  private outbox!: HistoryOutbox;
+  /** Replaces the `EVENTS_STREAM` binding when set: tests capture the history rows with it. */
+  historySinkOverride: HistorySink | null | undefined;
 
   private init() {
     if (this.ready) return;
     this.ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS pending (id INTEGER PRIMARY KEY AUTOINCREMENT, site_id TEXT NOT NULL, received_at INTEGER NOT NULL, body TEXT NOT NULL)");
+    this.outbox = new HistoryOutbox(this.ctx.storage.sql, this.env.ARCHIVE);
     this.ready = true;
+  }
+
+  private historySink(): HistorySink | null {
+    return this.historySinkOverride !== undefined ? this.historySinkOverride : (this.env.EVENTS_STREAM ?? null);
   }
 
   /**
@@ -69,7 +79,9 @@ export class IngestBuffer extends DurableObject<Bindings> {
       }
     });
     if (this.alarmSet) return;
-    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + FLUSH_DELAY_MS);
+    // An alarm may be set for a later history retry: the new rows must not wait for it.
+    const at = await this.ctx.storage.getAlarm();
+    if (at === null || at > Date.now() + FLUSH_DELAY_MS) await this.ctx.storage.setAlarm(Date.now() + FLUSH_DELAY_MS);
     this.alarmSet = true;
   }
 
@@ -77,24 +89,36 @@ export class IngestBuffer extends DurableObject<Bindings> {
     this.init();
     // Cleared before reading: a request appending while this flush runs schedules the next one.
     this.alarmSet = false;
+    const sink = this.historySink();
     const rows = this.ctx.storage.sql
       .exec<{ id: number; site_id: string; received_at: number; body: string }>("SELECT id, site_id, received_at, body FROM pending ORDER BY id LIMIT ?", MAX_ROWS_PER_FLUSH)
       .toArray();
-    if (rows.length === 0) return;
-    const siteId = rows[0].site_id;
-    const parts = rows.map((r) => JSON.parse(r.body) as { events: EnrichedEvent[]; filtered: FilteredEvent[] });
-    await handOffMany(this.env, siteId, rows[rows.length - 1].received_at, parts.flatMap((p) => p.events), parts.flatMap((p) => p.filtered));
-    // Only now are the rows safe to drop; if anything above threw, the alarm is retried and the
-    // same rows go again (storage dedupes by messageId).
-    this.ctx.storage.sql.exec("DELETE FROM pending WHERE id <= ?", rows[rows.length - 1].id);
+    if (rows.length > 0) {
+      const siteId = rows[0].site_id;
+      const parts = rows.map((r) => JSON.parse(r.body) as { events: EnrichedEvent[]; filtered: FilteredEvent[] });
+      const events = parts.flatMap((p) => p.events);
+      const key = await handOffMany(this.env, siteId, rows[rows.length - 1].received_at, events, parts.flatMap((p) => p.filtered));
+      // Only now are the rows safe to drop; if anything above threw, the alarm is retried and the
+      // same rows go again (storage dedupes by messageId). The history stream's share is kept in
+      // the same step, so a crash cannot drop it either.
+      const now = Date.now();
+      this.ctx.storage.transactionSync(() => {
+        this.ctx.storage.sql.exec("DELETE FROM pending WHERE id <= ?", rows[rows.length - 1].id);
+        if (sink && events.length) this.outbox.add(key, now);
+      });
+      if (sink && events.length) await this.outbox.sendFresh(sink, key, events.map((e) => historyRow(siteId, e)), now);
+    }
     const left = this.ctx.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM pending").one().n;
-    if (left > 0) await this.ctx.storage.setAlarm(Date.now());
+    if (left > 0) return void (await this.ctx.storage.setAlarm(Date.now()));
+    // Without a sink (the binding was removed) entries wait; they go once one is bound again.
+    const retryAt = sink ? await this.outbox.retryDue(sink, Date.now()) : null;
+    if (retryAt !== null) await this.ctx.storage.setAlarm(Math.max(retryAt, Date.now() + FLUSH_DELAY_MS));
   }
 }
 
-/** One archive object for the whole flush, then the queue. */
+/** One archive object for the whole flush, then the queue; returns the object's key. */
 export async function handOffMany(env: Pick<Bindings, "ARCHIVE" | "QUEUE">, siteId: string, receivedAt: number,
-  events: EnrichedEvent[], filtered: FilteredEvent[]): Promise<void> {
+  events: EnrichedEvent[], filtered: FilteredEvent[]): Promise<string> {
   const key = archiveKey(siteId, receivedAt, crypto.randomUUID());
   const payloads = toPayloads(siteId, key, events, filtered);
   const lines = payloads.map((p) => JSON.stringify(p));
@@ -105,4 +129,5 @@ export async function handOffMany(env: Pick<Bindings, "ARCHIVE" | "QUEUE">, site
     customMetadata: { parts: String(payloads.length) },
   });
   await enqueue(env.QUEUE, payloads, lines);
+  return key;
 }
