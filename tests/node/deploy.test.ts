@@ -19,7 +19,8 @@ describe("deploy config", () => {
     expect(names.worker).toBe("parcours");
     expect(names.database).toBe("parcours");
     expect(names.bucket).toBe("parcours-archive");
-    expect(names.queues).toEqual(["parcours-events", "parcours-dlq"]);
+    expect(names.queues).toEqual(expect.arrayContaining(["parcours-events", "parcours-dlq"]));
+    expect(new Set(names.queues).size).toBe(names.queues.length);
   });
 
   it("keeps no secret or local default in wrangler.toml", () => {
