@@ -76,6 +76,12 @@ function journeys(now: number): Message[] {
   }
   add(4, now - 2 * DAY, "email", "unsubscribe");
   add(0, now - 3_600_000, "web", XSS);
+  // The newest event: a page view whose path the live view and person 1's timeline must show.
+  messages.push({
+    type: "page", messageId: `${RUN}-pricing`, userId: `${RUN}-user-1`, anonymousId: `${RUN}-anon-1`,
+    timestamp: new Date(now - 30 * 60_000).toISOString(),
+    context: { channel: "web", page: { path: "/pricing", url: "https://shop.example/pricing", title: "Pricing", referrer: "" } },
+  });
   return messages;
 }
 
@@ -127,10 +133,11 @@ beforeAll(async () => {
   });
   context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   page = await context.newPage();
-  // Chromium logs every 4xx response as a console error; a 401 from the session probe or a
-  // refused login is the app working, so only those are let through.
+  // Chromium logs every 4xx response as a console error. Two 401s are asked for below (a refused
+  // login, an anonymous read); any other, the signed-out session probe included, is a problem.
   page.on("console", (m) => {
-    if (m.type() === "error" && !m.text().includes("status of 401")) problems.push(`console: ${m.text()}`);
+    const asked = m.text().includes("status of 401") && /\/api\/(login|sites\/demo\/overview)$/.test(m.location().url);
+    if (m.type() === "error" && !asked) problems.push(`console: ${m.text()} (${m.location().url})`);
   });
   page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
   page.on("dialog", (d) => {
@@ -152,6 +159,8 @@ describe("dashboard", () => {
   it("shows nothing without a login and refuses a wrong token", async () => {
     await page.goto(worker.url);
     await expect.poll(() => page.getByLabel("Access token").isVisible()).toBe(true);
+    // Signed out is a normal state: the first load logs nothing (the session answers 200).
+    expect(problems).toEqual([]);
     expect(await page.locator("nav.views, .kpi").count()).toBe(0);
     const anonymous = await page.evaluate(async () => (await fetch("/api/sites/demo/overview")).status);
     expect(anonymous).toBe(401);
@@ -287,7 +296,18 @@ describe("dashboard", () => {
     const message = { type: "track", messageId: fresh, userId: `${RUN}-user-1`, event: "live_check", timestamp: new Date().toISOString(), context: { channel: "web" } };
     await fetch(`${worker.url}/v1/batch`, { method: "POST", headers: SECRET, body: JSON.stringify({ batch: [message] }) });
     await page.locator(".live .event-name", { hasText: "live_check" }).first().waitFor({ timeout: 20_000 });
+    const pricing = page.locator(".live tbody tr", { has: page.locator(".event-name", { hasText: "page /pricing" }) });
+    expect(await pricing.count()).toBe(1);
+    expect(await pricing.locator(".page-path").textContent()).toBe("/pricing");
     await shot("live");
+  });
+
+  it("a person's timeline names the page of each page view", async () => {
+    await open(`#/timeline?person=${encodeURIComponent(`${RUN}-user-1`)}`);
+    await page.locator(".timeline li").first().waitFor();
+    const labels = await page.locator(".timeline > li .event").allTextContents();
+    // live_check: the event the live view test sent as this person.
+    expect(labels).toEqual(["page /", "view_product", "web_vital", "quote_requested", "page /pricing", "live_check"]);
   });
 
   it("keeps the view and filters in the URL, and fits a phone screen", async () => {

@@ -37,6 +37,8 @@ const journey = [
   ...[1000, 3000, 3500, 5000].map((value, i) => track("v1", "web_vital", base + i * HOUR, { properties: { name: "LCP", value, path: "/" } })),
   ...[9, 10, 3].map((score, i) => track(`b${i + 1}`, "feedback", base + 3 * DAY, { properties: { kind: "nps", score, comment: "fine" } })),
   page("anon-p", "/pricing", base + 2 * HOUR, "social"),
+  // A Segment page call: the page in its reserved properties, no context.page.
+  msg({ type: "page", anonymousId: "anon-s", name: "Docs", properties: { path: "/docs", url: "https://shop.example/docs", title: "Docs", referrer: "" } }, base + 3 * HOUR),
 ];
 
 describe("the dashboard reads what the edge sends", () => {
@@ -75,6 +77,14 @@ describe("the dashboard reads what the edge sends", () => {
     const body = await get(path);
     expect(items(body).length).toBeGreaterThan(0);
     expect(decode(body)).toEqual(body);
+  });
+
+  it("a page view's page, from context.page or a Segment page call's properties", async () => {
+    const { events } = await get("/events?limit=100");
+    const pageOf = (anonymousId: string) => events.find((e: any) => e.anonymousId === anonymousId)?.page;
+    expect(pageOf("anon-p")).toEqual({ path: "/pricing", url: "https://shop.example/pricing", title: "Shop /pricing", referrer: "https://search.example/" });
+    expect(pageOf("anon-s")).toEqual({ path: "/docs", url: "https://shop.example/docs", title: "Docs", referrer: null });
+    expect(events.find((e: any) => e.userId === "c1").page).toBeUndefined();
   });
 
   it("a person's timeline", async () => {

@@ -37,8 +37,10 @@ const funnelPeople: Msg[] = [
 
 // An anonymous visitor from social asks for a quote, identifies, and later calls: one person.
 const stitched: Msg[] = [
-  { type: "page", anonymousId: "anon-t", messageId: "t1", timestamp: iso(base), context: { channel: "social" }, properties: { path: "/" } },
-  { type: "track", event: "quote_requested", anonymousId: "anon-t", messageId: "t2", timestamp: iso(base + 10 * MIN) },
+  { type: "page", anonymousId: "anon-t", messageId: "t1", timestamp: iso(base), context: { channel: "social",
+    page: { path: "/", url: "https://shop.example/?utm_source=x", title: "Shop", referrer: "https://social.example/post" } }, properties: { path: "/" } },
+  { type: "track", event: "quote_requested", anonymousId: "anon-t", messageId: "t2", timestamp: iso(base + 10 * MIN),
+    context: { page: { path: "/quote", url: "https://shop.example/quote", title: 42 } } },
   { type: "identify", anonymousId: "anon-t", userId: "t-user", messageId: "t3", timestamp: iso(base + 20 * MIN) },
   track("t-user", "call", base + 2 * DAY, { context: { channel: "phone" } }),
 ];
@@ -95,6 +97,14 @@ describe("person-level reads", () => {
       [expect.any(String), true, "phone"],
     ]);
     expect(byAnon.events[1]).toMatchObject({ event: "quote_requested", stage: "consideration", timestamp: iso(base + 10 * MIN) });
+    // The page each event happened on, from context.page; a title that is no text is left out;
+    // events sent from no page (the identify, the call) carry none.
+    expect(byAnon.events.map((e: any) => e.page)).toEqual([
+      { path: "/", url: "https://shop.example/?utm_source=x", title: "Shop", referrer: "https://social.example/post" },
+      { path: "/quote", url: "https://shop.example/quote", title: null, referrer: null },
+      undefined,
+      undefined,
+    ]);
     const byUser = await read(site, "/people/t-user/timeline");
     const byPerson = await read(site, `/people/${byAnon.personId}/timeline`);
     expect(byUser).toEqual(byAnon);
@@ -151,6 +161,10 @@ describe("person-level reads", () => {
     const { events } = await read(site, "/events?limit=3");
     expect(events).toHaveLength(3);
     expect(events[0]).toMatchObject({ type: "track", personId: expect.any(String), sessionId: expect.any(String) });
+    // A page view carries its page in the live debugger too.
+    const { events: all } = await read(site, `/events?limit=500&from=${iso(base - DAY)}`);
+    const pageView = all.find((e: any) => e.messageId === "t1");
+    expect(pageView.page).toEqual({ path: "/", url: "https://shop.example/?utm_source=x", title: "Shop", referrer: "https://social.example/post" });
   });
 
   it.each([

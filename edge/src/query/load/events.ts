@@ -4,19 +4,35 @@ import type { Range } from "../params";
 import type { TouchFilter } from "../journeys";
 import { all, EVENT_CHANNEL, filterClause } from "./sql";
 
-interface EventRow extends Omit<ApiEvent, "timestamp" | "properties"> {
+interface EventRow extends Omit<ApiEvent, "timestamp" | "properties" | "page"> {
   ts: number;
   properties: string | null;
+  pagePath: string | null;
+  pageUrl: unknown;
+  pageTitle: unknown;
+  pageReferrer: unknown;
 }
 
+// The page: the stored path (ingest's pick of context.page.path, the URL's path or a screen's
+// name), and the rest from context.page, else from a Segment page call's reserved properties.
+const pageField = (key: string) =>
+  `COALESCE(e.context ->> '$.page.${key}', CASE WHEN e.type = 'page' THEN e.properties ->> '$.${key}' END)`;
 const EVENT_COLUMNS = `e.message_id AS messageId, e.type, e.event, e.user_id AS userId, e.anonymous_id AS anonymousId,
-  i.person_id AS personId, e.session_id AS sessionId, e.stage, e.ts, e.properties`;
+  i.person_id AS personId, e.session_id AS sessionId, e.stage, e.ts, e.properties, e.path AS pagePath,
+  ${pageField("url")} AS pageUrl, ${pageField("title")} AS pageTitle, ${pageField("referrer")} AS pageReferrer`;
 
-const toApiEvent = ({ ts, properties, ...rest }: EventRow): ApiEvent => ({
-  ...rest,
-  timestamp: new Date(ts).toISOString(),
-  properties: properties === null ? null : JSON.parse(properties),
-});
+/** Senders put anything in context.page: only text is a URL, title or referrer. */
+const text = (value: unknown): string | null => (typeof value === "string" && value !== "" ? value : null);
+
+const toApiEvent = ({ ts, properties, pagePath, pageUrl, pageTitle, pageReferrer, ...rest }: EventRow): ApiEvent => {
+  const page = { path: text(pagePath), url: text(pageUrl), title: text(pageTitle), referrer: text(pageReferrer) };
+  return {
+    ...rest,
+    timestamp: new Date(ts).toISOString(),
+    properties: properties === null ? null : JSON.parse(properties),
+    ...(page.path !== null || page.url !== null ? { page } : {}),
+  };
+};
 
 /**
  * Newest first by event time, which for live traffic is arrival order. (Ordering by arrival, the
