@@ -22,7 +22,11 @@ const NAV: [ViewName, string][] = [
   ["vitals", "Vitals"],
   ["value", "Value"],
   ["live", "Live events"],
+  ["settings", "Settings"],
 ];
+
+/** Views that read no range or filter. */
+const NO_FILTERS = new Set<ViewName>(["live", "timeline", "settings"]);
 
 export function App() {
   const route = useRoute();
@@ -50,6 +54,7 @@ function Shell({ session, route, client, onLogout }: ShellProps) {
   const { params } = route;
   const site = session.sites.find((s) => s.id === params.site) ?? session.sites[0];
   const api = useMemo(() => client.site(site.id), [site.id]);
+  const act = useMemo(() => (session.admin ? client.act(site.id) : null), [site.id, session.admin]);
 
   // The range is resolved once per change of the shared params, not on every render: "last 7
   // days" must not move (and refetch) while the user looks at it.
@@ -76,14 +81,14 @@ function Shell({ session, route, client, onLogout }: ShellProps) {
       <button type="button" class="link logout" onClick=${onLogout}>Sign out</button>
     </header>
     <nav class="views" aria-label="Views">
-      ${NAV.map(
+      ${NAV.filter(([view]) => view !== "settings" || session.admin).map(
         ([view, label]) => html`<a href=${hrefFor(view, linkParams)}
           aria-current=${route.view === view || (view === "stalled" && route.view === "timeline") ? "page" : undefined}>${label}</a>`,
       )}
     </nav>
-    ${route.view !== "live" && route.view !== "timeline" && html`<${FilterBar} route=${route} channels=${(channels.data ?? []).map((c) => c.channel)} />`}
+    ${!NO_FILTERS.has(route.view) && html`<${FilterBar} route=${route} channels=${(channels.data ?? []).map((c) => c.channel)} />`}
     <main id="view" class=${`view view-${route.view}`}>
-      <${View} key=${`${site.id}:${route.view}`} api=${api} query=${query} route=${{ ...route, params: linkParams }} />
+      <${View} key=${`${site.id}:${route.view}`} api=${api} act=${act} query=${query} route=${{ ...route, params: linkParams }} />
     </main>
   </div>`;
 }

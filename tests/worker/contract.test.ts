@@ -7,8 +7,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import {
   readAtRisk, readAttribution, readChannelRow, readChurn, readCohort, readEvent, readEventName, readFeedback, readFunnelStep,
   readJourneyStats, readOverview, readPaths, readRoi, readSession, readStalledPerson, readTimeline, readTimePoint, readTransitions,
-  readValueSegments, readVitalsPage, list,
+  readValueSegments, readVitalsPage, list, readCreatedWebhook, readWebhookListItem, readDelivery, readDeliveryQueued, readWebhook,
 } from "../../dashboard/src/api/decoders";
+import { env } from "cloudflare:test";
 import { BASE, createSite, read, sendBatch, waitFor, type TestSite } from "./helpers";
 
 const DAY = 86_400_000;
@@ -103,5 +104,23 @@ describe("the dashboard reads what the edge sends", () => {
     const inBody = await (await SELF.fetch(`${BASE}/api/session`, { headers: { cookie } })).json<{ sites: unknown[] }>();
     expect(inBody.sites.length).toBe(1);
     expect(readSession(inBody)).toEqual(inBody);
+  });
+
+  it("the Act admin bodies: a destination, the list, a test send and the delivery log", async () => {
+    const admin = { authorization: `Bearer ${env.PARCOURS_ADMIN_TOKEN}`, "content-type": "application/json" };
+    const call = async (path: string, method = "GET", body?: unknown) => (await SELF.fetch(`${BASE}/api/admin/sites/${site.id}/webhooks${path}`,
+      { method, headers: admin, body: body === undefined ? undefined : JSON.stringify(body) })).json<any>();
+    const created = await call("", "POST", { url: "http://127.0.0.1:9/contract", events: ["alert", "digest"], format: "slack" });
+    expect(readCreatedWebhook(created)).toEqual(created);
+    const queued = await call(`/${created.id}/test`, "POST");
+    expect(readDeliveryQueued(queued)).toEqual(queued);
+    const listed = await call("");
+    expect(listed.webhooks.length).toBeGreaterThan(0);
+    expect(list(readWebhookListItem)(listed.webhooks)).toEqual(listed.webhooks);
+    const log = await call(`/${created.id}/deliveries`);
+    expect(log.deliveries.length).toBeGreaterThan(0);
+    expect(list(readDelivery)(log.deliveries)).toEqual(log.deliveries);
+    const paused = await call(`/${created.id}`, "PATCH", { status: "paused" });
+    expect(readWebhook(paused)).toEqual(paused);
   });
 });

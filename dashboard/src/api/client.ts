@@ -6,6 +6,7 @@ import {
   readTransitions, readValueSegments, readVitalsPage, list, str,
 } from "./decoders";
 import type { Query, SignedIn } from "./types";
+import { createActClient } from "./act";
 
 export class ApiError extends Error {
   constructor(
@@ -65,6 +66,10 @@ export function createClient(options: ClientOptions = {}) {
     },
     site(siteId: string) {
       return createSiteClient(siteId, request);
+    },
+    /** The admin API for a site's webhooks (the admin's session only). */
+    act(siteId: string) {
+      return createActClient(siteId, request);
     },
   };
 }

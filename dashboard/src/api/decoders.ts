@@ -3,11 +3,12 @@
 // dashboard forgets does not compile). A missing or mistyped field becomes what its type allows —
 // null where the contract says null, else 0 / "" / [] / {} — so a view renders an empty state
 // instead of crashing while the API grows.
-import { MODELS, VITAL_NAMES, VITAL_RATINGS } from "@parcours/edge/api";
+import { MODELS, VITAL_NAMES, VITAL_RATINGS, WEBHOOK_EVENTS, WEBHOOK_FORMATS } from "@parcours/edge/api";
 import type {
   ApiEvent, AtRiskBody, AtRiskPerson, AttributionBody, ChannelRow, ChurnBody, Cohort, Credits, EventNameCount, EventPage,
   FeedbackBody, FunnelStep, JourneyStatsBody, OverviewBody, PageVitals, PathsBody, RoiBody, RoiRow, ScoreRow, SegmentSide,
   SessionBody, SignedIn, StalledPerson, TimelineBody, TimelineEvent, TimePoint, TransitionsBody, ValueSegmentsBody, VitalSummary,
+  CreatedWebhook, Delivery, DeliveryQueued, Webhook, WebhookListItem,
 } from "./types";
 
 type Json = Record<string, unknown>;
@@ -202,3 +203,19 @@ export const readAtRiskPerson = fields<AtRiskPerson>({
   factors: list(fields({ feature: str, weight: count })), stalledSince: optional(str),
 });
 export const readAtRisk = fields<AtRiskBody>({ computedAt: str, churnEvents: list(str), people: list(readAtRiskPerson) });
+
+// Act (admin API): webhook destinations and their delivery log.
+const webhookFields = {
+  id: str, url: str, events: (value: unknown) => list(oneOf(WEBHOOK_EVENTS, "journey.stalled"))(value).filter((e, i, all) => all.indexOf(e) === i),
+  format: oneOf(WEBHOOK_FORMATS, "json"), status: oneOf(["active", "paused"] as const, "active"), failures: count, createdAt: count,
+};
+export const readWebhook = fields<Webhook>(webhookFields);
+export const readCreatedWebhook = fields<CreatedWebhook>({ ...webhookFields, secret: str });
+export const readWebhookListItem = fields<WebhookListItem>({
+  ...webhookFields, deliveries: fields<WebhookListItem["deliveries"]>({ pending: count, delivered: count, failed: count }), lastDeliveryAt: num,
+});
+export const readDelivery = fields<Delivery>({
+  id: str, type: str, status: oneOf(["pending", "delivered", "failed"] as const, "pending"), attempts: count, responseCode: num,
+  error: strOrNull, createdAt: count, updatedAt: count, nextAttemptAt: num,
+});
+export const readDeliveryQueued = fields<DeliveryQueued>({ id: str, status: () => "pending" as const });

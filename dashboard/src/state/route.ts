@@ -14,6 +14,7 @@ export const VIEWS = [
   "vitals",
   "value",
   "live",
+  "settings",
 ] as const;
 export type ViewName = (typeof VIEWS)[number];
 

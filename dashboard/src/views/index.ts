@@ -13,6 +13,7 @@ import { StalledView } from "./stalled";
 import { TimelineView } from "./timeline";
 import { VitalsView } from "./vitals";
 import { ValueView } from "./value";
+import { SettingsView } from "./settings";
 
 export const VIEW_COMPONENTS: Record<ViewName, FunctionComponent<ViewProps>> = {
   overview: OverviewView,
@@ -27,4 +28,5 @@ export const VIEW_COMPONENTS: Record<ViewName, FunctionComponent<ViewProps>> = {
   vitals: VitalsView,
   value: ValueView,
   live: LiveView,
+  settings: SettingsView,
 };

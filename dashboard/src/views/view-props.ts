@@ -1,3 +1,4 @@
+import type { ActClient } from "../api/act";
 import type { SiteClient } from "../api/client";
 import type { Query } from "../api/types";
 import type { Route } from "../state/route";
@@ -8,4 +9,6 @@ export interface ViewProps {
   /** Range and filters, ready for any read endpoint. */
   query: Query;
   route: Route;
+  /** The site's Act admin API when the signed-in user is the admin; null for a site reader. */
+  act: ActClient | null;
 }

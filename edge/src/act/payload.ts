@@ -1,14 +1,15 @@
 // What a delivery carries. API.md: `{"type", "id", "site", "createdAt", "data"}` as JSON, or for a
 // Slack incoming webhook `{"text": ...}` with a readable summary of the same facts. Pure.
 
-export const EVENT_TYPES = ["journey.stalled", "person.at_risk", "conversion", "alert", "digest"] as const;
-export type EventType = (typeof EVENT_TYPES)[number];
+import { WEBHOOK_EVENTS, WEBHOOK_FORMATS, type WebhookEvent, type WebhookFormat } from "../query/api";
+
+export { WEBHOOK_EVENTS as EVENT_TYPES, WEBHOOK_FORMATS as FORMATS };
+export type EventType = WebhookEvent;
 /** A test send is taken by every destination, whatever types it subscribed to. */
 export const TEST_TYPE = "webhook.test";
 export type DeliveryType = EventType | typeof TEST_TYPE;
 
-export const FORMATS = ["json", "slack"] as const;
-export type Format = (typeof FORMATS)[number];
+export type Format = WebhookFormat;
 
 export interface Occurrence {
   type: DeliveryType;

@@ -3,6 +3,7 @@
 import { Hono, type Context } from "hono";
 import type { AppEnv } from "../env";
 import type { WebhookRow } from "../db/schema";
+import type { CreatedWebhook, DeliveriesBody, Delivery, DeliveryQueued, Webhook, WebhookEvent, WebhookFormat, WebhooksBody, WebhookStatus } from "../query/api";
 import { apiError } from "../errors";
 import { randomToken } from "../auth/crypto";
 import { siteById } from "../auth/sites";
@@ -30,8 +31,9 @@ const MAX_PER_SITE = 20;
 const notFound = (c: C, what: string) => c.json({ error: apiError("not_found", `no such ${what}`, "id") }, 404);
 const bodyOf = (c: C) => c.req.json().catch(() => null);
 
-const publicWebhook = (h: WebhookRow) => ({
-  id: h.id, url: h.url, events: h.events, format: h.format, status: h.status, failures: h.failures, createdAt: h.createdAt,
+const publicWebhook = (h: WebhookRow): Webhook => ({
+  id: h.id, url: h.url, events: h.events as WebhookEvent[], format: h.format as WebhookFormat, status: h.status as WebhookStatus,
+  failures: h.failures, createdAt: h.createdAt,
 });
 
 async function webhookOf(c: C): Promise<WebhookRow | undefined> {
@@ -54,7 +56,7 @@ actRoutes.post("/webhooks", async (c) => {
   ).bind(id, site.id, url, JSON.stringify(events), format, secret, now).run();
   if (events.includes("conversion")) await startConversionCursor(c.env.DB, site.id);
   // The secret is in this answer only: the list never shows it again.
-  return c.json({ id, url, events, format, status: "active", createdAt: now, secret }, 201);
+  return c.json({ id, url, events, format, status: "active", failures: 0, createdAt: now, secret } satisfies CreatedWebhook, 201);
 });
 
 actRoutes.get("/webhooks", async (c) => {
@@ -68,7 +70,7 @@ actRoutes.get("/webhooks", async (c) => {
       const last = Math.max(0, ...results.filter((r) => r.webhookId === h.id).map((r) => r.at));
       return { ...publicWebhook(h), deliveries: { pending: counts.pending ?? 0, delivered: counts.delivered ?? 0, failed: counts.failed ?? 0 }, lastDeliveryAt: last || null };
     }),
-  });
+  } satisfies WebhooksBody);
 });
 
 /** `{"status": "active"}` resumes a paused destination; `events` changes what it takes. */
@@ -108,8 +110,8 @@ actRoutes.get("/webhooks/:id/deliveries", async (c) => {
   const { results } = await c.env.DB.prepare(
     `SELECT id, type, status, attempts, response_code AS responseCode, error, created_at AS createdAt, updated_at AS updatedAt,
             next_attempt_at AS nextAttemptAt
-     FROM webhook_deliveries WHERE webhook_id = ? ORDER BY created_at DESC, id LIMIT ?`).bind(hook.id, limit).all();
-  return c.json({ deliveries: results });
+     FROM webhook_deliveries WHERE webhook_id = ? ORDER BY created_at DESC, id LIMIT ?`).bind(hook.id, limit).all<Delivery>();
+  return c.json({ deliveries: results } satisfies DeliveriesBody);
 });
 
 /** A test send to this destination alone, whatever it subscribed to (and even when paused). */
@@ -122,7 +124,7 @@ actRoutes.post("/webhooks/:id/test", async (c) => {
   await emit(c.env, site, TEST_TYPE, [{ key, data: { webhook: hook.id, message: "test delivery from Parcours" } }], now, [{ ...hook, status: "active" }]);
   const { id } = (await c.env.DB.prepare("SELECT id FROM webhook_deliveries WHERE webhook_id = ? AND type = ? ORDER BY created_at DESC LIMIT 1")
     .bind(hook.id, TEST_TYPE).first<{ id: string }>())!;
-  return c.json({ id, status: "pending" }, 202);
+  return c.json({ id, status: "pending" } satisfies DeliveryQueued, 202);
 });
 
 /** Sends a logged delivery again, under the same webhook-id, with a fresh set of attempts. */
@@ -135,7 +137,7 @@ actRoutes.post("/webhooks/:id/deliveries/:delivery/resend", async (c) => {
      WHERE webhook_id = ?2 AND id = ?3 RETURNING id`).bind(now, hook.id, c.req.param("delivery")).first<{ id: string }>();
   if (!row) return notFound(c, "delivery");
   await enqueue(c.env, [{ webhookId: hook.id, id: row.id }]);
-  return c.json({ id: row.id, status: "pending" }, 202);
+  return c.json({ id: row.id, status: "pending" } satisfies DeliveryQueued, 202);
 });
 
 // Follow-up rules and alerts: create, list, delete.

@@ -443,3 +443,65 @@ export interface AtRiskBody {
   churnEvents: string[];
   people: AtRiskPerson[];
 }
+
+// ---- act (admin API, issue 13): webhook destinations and their delivery log ----
+
+/** Delivery types a destination can take (a test send, `webhook.test`, reaches every one). */
+export const WEBHOOK_EVENTS = ["journey.stalled", "person.at_risk", "conversion", "alert", "digest"] as const;
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+export const WEBHOOK_FORMATS = ["json", "slack"] as const;
+export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number];
+export type WebhookStatus = "active" | "paused";
+
+export interface Webhook {
+  id: string;
+  url: string;
+  events: WebhookEvent[];
+  format: WebhookFormat;
+  status: WebhookStatus;
+  /** Deliveries marked failed in a row; at 3 the destination is paused. */
+  failures: number;
+  /** Epoch ms. */
+  createdAt: number;
+}
+
+/** POST /api/admin/sites/:site/webhooks (201): the signing secret, in this answer only. */
+export interface CreatedWebhook extends Webhook {
+  secret: string;
+}
+
+export interface WebhookListItem extends Webhook {
+  deliveries: { pending: number; delivered: number; failed: number };
+  lastDeliveryAt: number | null;
+}
+
+/** GET /api/admin/sites/:site/webhooks */
+export interface WebhooksBody {
+  webhooks: WebhookListItem[];
+}
+
+export type DeliveryStatus = "pending" | "delivered" | "failed";
+
+/** One message to one destination; `id` is its webhook-id, the same on every retry. Times in epoch ms. */
+export interface Delivery {
+  id: string;
+  type: string;
+  status: DeliveryStatus;
+  attempts: number;
+  responseCode: number | null;
+  error: string | null;
+  createdAt: number;
+  updatedAt: number;
+  nextAttemptAt: number | null;
+}
+
+/** GET /api/admin/sites/:site/webhooks/:id/deliveries */
+export interface DeliveriesBody {
+  deliveries: Delivery[];
+}
+
+/** POST .../webhooks/:id/test and .../deliveries/:delivery/resend (202). */
+export interface DeliveryQueued {
+  id: string;
+  status: "pending";
+}

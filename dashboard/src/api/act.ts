@@ -1,0 +1,32 @@
+// Client of the Act admin API (API.md "Act"): a site's webhook destinations and delivery log.
+// Only the admin's session opens it; the Settings view is the one caller.
+import { list, obj, readCreatedWebhook, readDelivery, readDeliveryQueued, readWebhook, readWebhookListItem } from "./decoders";
+import type { WebhookEvent, WebhookFormat, WebhookStatus } from "./types";
+
+export type Request = (path: string, init?: RequestInit) => Promise<unknown>;
+
+export interface NewWebhook {
+  url: string;
+  events: WebhookEvent[];
+  format: WebhookFormat;
+}
+
+export function createActClient(siteId: string, request: Request) {
+  const base = `/api/admin/sites/${encodeURIComponent(siteId)}/webhooks`;
+  const one = (id: string) => `${base}/${encodeURIComponent(id)}`;
+  return {
+    webhooks: async () => list(readWebhookListItem)(obj(await request(base)).webhooks),
+    /** The answer holds the signing secret, which no later call shows again. */
+    addWebhook: async (input: NewWebhook) => readCreatedWebhook(await request(base, { method: "POST", body: JSON.stringify(input) })),
+    setStatus: async (id: string, status: WebhookStatus) => readWebhook(await request(one(id), { method: "PATCH", body: JSON.stringify({ status }) })),
+    deleteWebhook: async (id: string) => {
+      await request(one(id), { method: "DELETE" });
+    },
+    testWebhook: async (id: string) => readDeliveryQueued(await request(`${one(id)}/test`, { method: "POST" })),
+    deliveries: async (id: string) => list(readDelivery)(obj(await request(`${one(id)}/deliveries`)).deliveries),
+    resend: async (id: string, deliveryId: string) =>
+      readDeliveryQueued(await request(`${one(id)}/deliveries/${encodeURIComponent(deliveryId)}/resend`, { method: "POST" })),
+  };
+}
+
+export type ActClient = ReturnType<typeof createActClient>;
