@@ -364,3 +364,44 @@ describe("alerts and the weekly digest", () => {
     expect(await countRows("SELECT count(*) AS n FROM webhook_deliveries WHERE webhook_id = ?", other.id)).toBe(0);
   });
 });
+
+describe("privacy", () => {
+  it("a person's GDPR delete takes their deliveries (JSON and Slack) and once-only marks", async () => {
+    const site = await createSite();
+    const now = Date.now();
+    const batch = [track("gone-user", "quote_requested", now - 5 * DAY, "phone"), track("kept-user", "quote_requested", now - 5 * DAY, "email")];
+    await sendBatch(site, batch);
+    await waitFor(() => countRows("SELECT count(*) AS n FROM events WHERE site_id = ?", site.id), (c) => c === batch.length);
+    await addWebhook(site, { events: ["journey.stalled"] });
+    await addWebhook(site, { events: ["journey.stalled"], format: "slack" });
+    await adminFetch(`/${site.id}/rules`, "POST", { started: "quote_requested", expected: "purchase", after: "3d" });
+    expect((await runSiteAct(env, (await siteById(env.DB, site.id, 0))!, now)).stalledSent).toBe(2);
+    const mentions = (who: string) => countRows("SELECT count(*) AS n FROM webhook_deliveries WHERE site_id = ? AND instr(body, ?) > 0", site.id, who);
+    expect(await mentions("gone-user")).toBe(2);
+    const del = await SELF.fetch(`${BASE}/api/admin/sites/${site.id}/people/gone-user`, { method: "DELETE", headers: admin });
+    expect(del.status).toBe(200);
+    expect(await mentions("gone-user")).toBe(0);
+    expect(await mentions("kept-user")).toBe(2);
+    expect(await countRows("SELECT count(*) AS n FROM act_sent WHERE site_id = ? AND key LIKE 'rule:%'", site.id)).toBe(1);
+  });
+
+  it("keeps once-only marks 90 days and finished deliveries 30, risk marks while they hold", async () => {
+    const site = await createSite();
+    const hook = await addWebhook(site, { events: ["alert"] });
+    const now = Date.now();
+    const old = now - 91 * DAY;
+    await env.DB.batch([
+      env.DB.prepare("INSERT INTO act_sent (site_id, key, sent_at) VALUES (?1, 'rule:r:p:t', ?2), (?1, 'alert:a:1', ?3), (?1, 'risk:p', ?2)").bind(site.id, old, now - DAY),
+      env.DB.prepare(`INSERT INTO webhook_deliveries (webhook_id, id, site_id, type, body, status, attempts, created_at, updated_at)
+        VALUES (?1, 'msg_old', ?2, 'alert', '{}', 'delivered', 1, ?3, ?3), (?1, 'msg_new', ?2, 'alert', '{}', 'failed', 14, ?4, ?4), (?1, 'msg_wait', ?2, 'alert', '{}', 'pending', 3, ?3, ?3)`)
+        .bind(hook.id, site.id, now - 31 * DAY, now - DAY),
+      // Still at risk, so its mark holds however old.
+      env.DB.prepare("INSERT INTO churn_scores (site_id, person_id, score, factors, stage, computed_at) VALUES (?, 'p', 0.99, '[]', NULL, ?)").bind(site.id, old),
+    ]);
+    await runSiteAct(env, (await siteById(env.DB, site.id, 0))!, now);
+    const keys = (await env.DB.prepare("SELECT key FROM act_sent WHERE site_id = ? ORDER BY key").bind(site.id).all<{ key: string }>()).results.map((r) => r.key);
+    expect(keys).toEqual(["alert:a:1", "risk:p"]);
+    const ids = (await env.DB.prepare("SELECT id FROM webhook_deliveries WHERE webhook_id = ? ORDER BY id").bind(hook.id).all<{ id: string }>()).results.map((r) => r.id);
+    expect(ids).toEqual(["msg_new", "msg_wait"]);
+  });
+});

@@ -75,6 +75,13 @@ export async function deletePerson(env: Pick<Bindings, "DB" | "ARCHIVE">, siteId
     db.prepare("DELETE FROM churn_scores WHERE site_id = ?1 AND person_id = ?2").bind(siteId, p.personId),
     db.prepare("DELETE FROM person_state WHERE site_id = ?1 AND person_id = ?2").bind(siteId, p.personId),
     db.prepare("DELETE FROM journeys WHERE site_id = ?1 AND person_id = ?2").bind(siteId, p.personId),
+    // Webhook bodies name the person (stalled, at-risk, conversion): the log keeps none of them,
+    // and the once-only marks keyed by the person go too.
+    // (A Slack body is only text: it goes when it names the person or one of their user ids.)
+    db.prepare(`DELETE FROM webhook_deliveries WHERE site_id = ?1 AND type IN ('journey.stalled', 'person.at_risk', 'conversion')
+      AND (json_extract(body, '$.data.personId') = ?2 OR (json_extract(body, '$.text') IS NOT NULL AND (instr(body, ?2) > 0
+        OR EXISTS (SELECT 1 FROM json_each(?3) WHERE value LIKE 'u:%' AND instr(body, substr(value, 3)) > 0))))`).bind(siteId, p.personId, k),
+    db.prepare("DELETE FROM act_sent WHERE site_id = ?1 AND (key = 'risk:' || ?2 OR key LIKE 'rule:%:' || ?2 || ':%')").bind(siteId, p.personId),
   ]);
   const archivedBatches = await eraseFromArchive(env.ARCHIVE, siteId, p);
   return { personId: p.personId, deletedEvents: events.meta.changes, archivedBatchesRewritten: archivedBatches };

@@ -16,8 +16,26 @@ export interface ActResult {
   digestsSent: number;
 }
 
+const DAY = 86_400_000;
+/**
+ * Once-only marks are kept 90 days: a rule's mark is only looked up while its start is in the
+ * rule's range (the wait plus 30 days), an alert's or digest's while its period is the last one,
+ * and conversions follow the cursor. Risk marks stay while the person stays at risk. The delivery
+ * log keeps 30 days of finished deliveries.
+ */
+const MARKS_KEPT_MS = 90 * DAY;
+const LOG_KEPT_MS = 30 * DAY;
+
+export async function pruneAct(db: D1Database, siteId: string, now: number) {
+  await db.batch([
+    db.prepare("DELETE FROM act_sent WHERE site_id = ? AND sent_at < ? AND key NOT LIKE 'risk:%'").bind(siteId, now - MARKS_KEPT_MS),
+    db.prepare("DELETE FROM webhook_deliveries WHERE site_id = ? AND status <> 'pending' AND updated_at < ?").bind(siteId, now - LOG_KEPT_MS),
+  ]);
+}
+
 export async function runSiteAct(env: Bindings, site: Site, now: number): Promise<ActResult> {
   const hooks = await siteWebhooks(env.DB, site.id);
+  await pruneAct(env.DB, site.id, now);
   return {
     stalledSent: await runFollowUpRules(env, site, now, hooks),
     atRiskSent: await sendRiskCrossings(env, site, now, hooks),
