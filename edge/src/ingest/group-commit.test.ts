@@ -10,10 +10,13 @@ function gatedSend() {
   return { calls, send };
 }
 
+/** Lets every promise chain that can move, move (a macrotask turn). */
+const tick = () => new Promise((r) => setTimeout(r, 0));
+
 const settledState = async (p: Promise<unknown>) => {
   let state = "pending";
   p.then(() => (state = "resolved"), () => (state = "rejected"));
-  for (let i = 0; i < 5; i++) await Promise.resolve();
+  await tick();
   return state;
 };
 
@@ -29,7 +32,7 @@ describe("groupCommit", () => {
     expect(await settledState(b)).toBe("pending");
     calls[0].release();
     await a;
-    for (let i = 0; i < 5; i++) await Promise.resolve();
+    await tick();
     expect(calls.map((x) => x.items)).toEqual([["a"], ["b1", "b2", "c"]]);
     // Acknowledged only once the call carrying them has completed.
     expect(await settledState(b)).toBe("pending");
@@ -54,13 +57,13 @@ describe("groupCommit", () => {
     const third = commit("k", ["3"]);
     calls[0].release(new Error("object overloaded"));
     await expect(first).rejects.toThrow("object overloaded");
-    for (let i = 0; i < 5; i++) await Promise.resolve();
+    await tick();
     expect(calls[1].items).toEqual(["2", "3"]);
     calls[1].release(new Error("again"));
     await expect(second).rejects.toThrow("again");
     await expect(third).rejects.toThrow("again");
     const fourth = commit("k", ["4"]);
-    for (let i = 0; i < 5; i++) await Promise.resolve();
+    await tick();
     calls[2].release();
     await fourth;
     expect(calls.map((c) => c.items)).toEqual([["1"], ["2", "3"], ["4"]]);
@@ -72,10 +75,23 @@ describe("groupCommit", () => {
     const ps = [commit("k", ["aaaa"]), commit("k", ["bbbbbb"]), commit("k", ["cccc"]), commit("k", ["dddddddddddd"])];
     // In flight: aaaa. Gathering: bbbbbb + cccc (10), then the over-cap item alone.
     for (let round = 0; round < 3; round++) {
-      for (let i = 0; i < 10; i++) await Promise.resolve();
+      await tick();
       calls[round].release();
     }
     await Promise.all(ps);
     expect(calls.map((c) => c.items)).toEqual([["aaaa"], ["bbbbbb", "cccc"], ["dddddddddddd"]]);
+  });
+});
+
+describe("groupCommit's bounded wait", () => {
+  it("sends the next group anyway when the call before never settles", async () => {
+    const calls: string[][] = [];
+    const commit = groupCommit((_k, items: string[]) => {
+      calls.push([...items]);
+      return calls.length === 1 ? new Promise<void>(() => {}) : Promise.resolve();
+    }, (s: string) => s.length, 1000, 20);
+    void commit("k", ["stuck"]);
+    await commit("k", ["next"]);
+    expect(calls).toEqual([["stuck"], ["next"]]);
   });
 });

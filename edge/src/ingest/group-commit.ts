@@ -7,7 +7,11 @@
 //
 // The next group is sent by the request that opened it, from its own request context (workerd
 // runs a promise's continuations in the context that awaited it), so no request does I/O on
-// behalf of another.
+// behalf of another. Its wait for the call before is bounded (`maxWaitMs`): a call that never
+// settles (its request was cancelled) must not hold the key forever; at worst two calls overlap,
+// which the object serializes anyway.
+
+import { settledWithin } from "./timeout";
 
 export type SendGroup<T> = (key: string, items: T[]) => Promise<void>;
 
@@ -21,7 +25,7 @@ interface Group<T> {
  * @param weigh size of an item (e.g. characters), so one call stays under `maxWeight`; an item
  *   heavier than that still goes, alone.
  */
-export function groupCommit<T>(send: SendGroup<T>, weigh: (item: T) => number, maxWeight: number) {
+export function groupCommit<T>(send: SendGroup<T>, weigh: (item: T) => number, maxWeight: number, maxWaitMs = 10_000) {
   const open = new Map<string, Group<T>>();
   const tail = new Map<string, Promise<void>>();
   return function commit(key: string, items: T[]): Promise<void> {
@@ -36,7 +40,7 @@ export function groupCommit<T>(send: SendGroup<T>, weigh: (item: T) => number, m
     open.set(key, group);
     const before = tail.get(key);
     group.done = (async () => {
-      if (before) await before;
+      if (before) await settledWithin(before, maxWaitMs);
       // From here on the group is closed: arrivals open the next one.
       if (open.get(key) === group) open.delete(key);
       await send(key, group.items);

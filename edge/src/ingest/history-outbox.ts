@@ -7,6 +7,7 @@
 // queries count distinct message_id (README).
 import type { QueuePayload } from "../pipeline/payload";
 import { historyRow, sendInChunks, type HistoryRow, type HistorySink } from "../pipeline/history";
+import { withTimeout } from "./timeout";
 
 const FIRST_RETRY_MS = 1000;
 const MAX_RETRY_MS = 5 * 60_000;
@@ -21,14 +22,6 @@ export function rowsOfArchive(text: string): HistoryRow[] {
     const p = JSON.parse(line) as QueuePayload;
     return p.events.map((e) => historyRow(p.siteId, e));
   });
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | null = null;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`history stream did not answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
 
 export class HistoryOutbox {
@@ -49,7 +42,7 @@ export class HistoryOutbox {
         // Erased since (a person's GDPR delete rewrites objects; a deleted one holds nothing to send).
         send = obj ? rowsOfArchive(await obj.text()) : [];
       }
-      if (send.length) await withTimeout(sendInChunks(sink, send), SEND_TIMEOUT_MS);
+      if (send.length) await withTimeout(sendInChunks(sink, send), SEND_TIMEOUT_MS, `history stream did not answer within ${SEND_TIMEOUT_MS} ms`);
       this.sql.exec("DELETE FROM history_outbox WHERE key = ?", key);
       return true;
     } catch (e) {

@@ -5,8 +5,12 @@ import type { Bindings, Site } from "../env";
 import type { EnrichedEvent, FilteredEvent } from "../pipeline/payload";
 import { pendingBodies, type PendingRow } from "./buffer";
 import { groupCommit } from "./group-commit";
+import { withTimeout } from "./timeout";
 import { bufferName, ingestShards, shardOf } from "./shards";
 
+// How long a request waits for the call carrying its rows (its own or another request's) before
+// answering 500; the sender retries and storage dedupes by messageId.
+const DURABLE_WITHIN_MS = 20_000;
 // Workers RPC carries up to 32 MiB per call; a group stays well under (UTF-16 units, up to 3 bytes each).
 const MAX_CALL_CHARS = 6 * 1024 * 1024;
 
@@ -42,5 +46,6 @@ export async function toBuffer(env: Pick<Bindings, "INGEST_BUFFER">, site: Site,
   } catch {
     // no execution context (a direct app.request in a test): nothing to extend
   }
-  await durable;
+  // A bounded wait, so the runtime does not take a request waiting on another's call for hung.
+  await withTimeout(durable, DURABLE_WITHIN_MS, `the ingest buffer did not confirm within ${DURABLE_WITHIN_MS} ms`);
 }
