@@ -46,6 +46,7 @@ async function enforceRetention(env: Bindings, s: Site, now: number): Promise<nu
   const [ev] = await env.DB.batch([
     env.DB.prepare("DELETE FROM events WHERE site_id = ? AND ts < ?").bind(s.id, cutoff),
     env.DB.prepare("DELETE FROM sessions WHERE site_id = ? AND end_ts < ?").bind(s.id, cutoff),
+    env.DB.prepare("DELETE FROM page_engagement WHERE site_id = ? AND ts < ?").bind(s.id, cutoff),
     env.DB.prepare("DELETE FROM filtered_events WHERE site_id = ? AND received_at < ?").bind(s.id, cutoff),
     env.DB.prepare("DELETE FROM journeys WHERE site_id = ? AND end_ts < ?").bind(s.id, cutoff),
   ]);

@@ -43,6 +43,18 @@ analytics.page();
 }}();`;
 }
 
+/**
+ * Plausible's npm tracker as its README sets it up, sending to Parcours. `window.__plausible` is
+ * how Plausible's own test pages let an automated browser (navigator.webdriver) send.
+ */
+function plausibleSetup(workerUrl: string) {
+  return `<script type="module">
+    import { init } from "/plausible.js";
+    window.__plausible = true;
+    init({ domain: "localhost", endpoint: "${workerUrl}/api/event", captureOnLocalhost: true });
+  </script>`;
+}
+
 /** `/segment/...` pages carry Segment's snippet (`?batching=1`: its batching delivery); `/plausible/...` Plausible's tracker. */
 function servePages(workerUrl: string) {
   const server = createServer((req, res) => {
@@ -63,7 +75,8 @@ function servePages(workerUrl: string) {
     const batching = url.searchParams.has("batching")
       ? { integrations: { "Segment.io": { deliveryStrategy: { strategy: "batching", config: { size: 3, timeout: 300 } } } } }
       : null;
-    const head = url.pathname.startsWith("/segment/") ? `<script>${segmentSnippet(workerUrl, siteUrl, batching)}</script>` : "";
+    const head = url.pathname.startsWith("/segment/") ? `<script>${segmentSnippet(workerUrl, siteUrl, batching)}</script>`
+      : url.pathname.startsWith("/plausible/") ? plausibleSetup(workerUrl) : "";
     res.writeHead(200, { "Content-Type": "text/html" }).end(`<!doctype html><html><head><title>Page ${url.pathname}</title>${head}</head>
       <body><h1>Tracker test ${url.pathname}</h1><p>${"Some text to read. ".repeat(400)}</p></body></html>`);
   });
@@ -172,6 +185,45 @@ describe("Segment analytics.js (@segment/analytics-next 1.84.3) with analytics._
     const posts = sent.filter((r) => r.method() === "POST").map((r) => new URL(r.url()).pathname);
     expect(posts.length).toBeGreaterThan(0);
     expect(new Set(posts)).toEqual(new Set(["/v1/b"]));
+    expect(problems).toEqual([]);
+  });
+});
+
+describe("Plausible's tracker (@plausible-analytics/tracker 0.4.6) with its endpoint at Parcours", () => {
+  it("sends page views, a custom event with props and revenue, and engagement: each stored once, engagement as no event", async () => {
+    const answers: { path: string; body: Record<string, unknown>; status: number }[] = [];
+    page.on("response", (r) => {
+      if (r.url() === `${worker.url}/api/event`) answers.push({ path: new URL(r.url()).pathname, body: JSON.parse(r.request().postData()!), status: r.status() });
+    });
+    await page.goto(`${site.url}/plausible/landing?utm_source=newsletter&utm_medium=email&utm_campaign=pl-${RUN}`);
+    await page.waitForFunction(() => typeof (window as any).plausible === "function");
+    const sent = await page.evaluate(() => new Promise((done) =>
+      (window as any).plausible("Signup", { props: { plan: "pro" }, revenue: { amount: 29, currency: "EUR" }, callback: done })));
+    expect(sent).toEqual({ status: 202 });
+    // Read to the bottom, then move on in the app: the tracker reports the landing page's
+    // engagement before the next page view.
+    await page.evaluate(() => new Promise((scrolled) => {
+      window.addEventListener("scroll", () => requestAnimationFrame(scrolled), { once: true });
+      window.scrollTo(0, document.body.scrollHeight);
+    }));
+    await page.evaluate(() => history.pushState({}, "", "/plausible/pricing"));
+
+    const mine = await eventually((all) => {
+      const own = all.filter((e) => e.anonymousId?.startsWith("c-"));
+      return own.length >= 3 && own;
+    });
+    await expect.poll(() => answers.length).toBe(4);
+    expect(answers.map((a) => a.body.n)).toEqual(["pageview", "Signup", "engagement", "pageview"]);
+    expect(answers.every((a) => a.status === 202)).toBe(true);
+    const engagement = answers[2].body;
+    expect(engagement).toMatchObject({ d: "localhost", u: expect.stringContaining("/plausible/landing"), sd: 100, e: expect.any(Number) });
+
+    // Two page views and the event, each once; the engagement report is no event.
+    expect((await events()).filter((e) => e.anonymousId?.startsWith("c-")).map((e) => e.event ?? e.type).sort()).toEqual(["Signup", "page", "page"]);
+    expect(new Set(mine.map((e) => e.anonymousId)).size).toBe(1);
+    const [landing] = mine.filter((e) => e.type === "page").sort((a, b) => Date.parse(String(a.timestamp)) - Date.parse(String(b.timestamp)));
+    expect(landing.channel).toBe("email");
+    expect(mine.find((e) => e.event === "Signup")!.properties).toEqual({ plan: "pro", revenue: 29, currency: "EUR" });
     expect(problems).toEqual([]);
   });
 });

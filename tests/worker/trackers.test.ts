@@ -1,8 +1,8 @@
 // The wire of the browser trackers sites already run, through the real worker, queue and D1:
 // Segment's analytics.js (settings, short routes, `Authorization: Basic <writeKey>:`) and
 // Plausible's script. End-to-end runs of their published code are in tests/e2e/trackers.test.ts.
-import { SELF } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { env, SELF } from "cloudflare:test";
+import { beforeEach, describe, expect, it } from "vitest";
 import { BASE, basic, countRows, createSite, read, waitFor, type TestSite } from "./helpers";
 
 const BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36";
@@ -129,5 +129,95 @@ describe("Segment analytics.js messages", () => {
     expect(at.get("skew-1")).toBeLessThanOrEqual(after - 60_000);
     expect(at.get("skew-2")).toBeGreaterThanOrEqual(before - 120_000);
     expect(at.get("skew-2")).toBeLessThanOrEqual(after - 120_000);
+  });
+});
+
+describe("Plausible's tracker", () => {
+  // Storage lasts the whole file and a domain finds the first site that allows it: one domain per test.
+  let DOMAIN = "";
+  const page = (path: string) => `https://${DOMAIN}${path}`;
+  beforeEach(() => { DOMAIN = `plausible-${crypto.randomUUID().slice(0, 8)}.example`; });
+
+  /** As Plausible's tracker posts: text/plain JSON with short keys, from the site's page. */
+  const plausible = (body: unknown, opts: { origin?: string; raw?: string } = {}) => SELF.fetch(`${BASE}/api/event`, {
+    method: "POST",
+    headers: { "content-type": "text/plain", origin: opts.origin ?? `https://${DOMAIN}`, "user-agent": BROWSER_UA, "cf-connecting-ip": "198.51.100.7" },
+    body: opts.raw ?? JSON.stringify(body),
+  });
+
+  it("answers 202 with CORS, and every refusal too, with its status and the key it names", async () => {
+    await createSite({ allowedOrigins: [`https://${DOMAIN}`] });
+    const ok = await plausible({ n: "pageview", u: page("/"), d: DOMAIN, r: null });
+    expect(ok.status).toBe(202);
+    expect(ok.headers.get("access-control-allow-origin")).toBe(`https://${DOMAIN}`);
+
+    const refusals: [string, Parameters<typeof plausible>, number, string | undefined][] = [
+      ["broken JSON", [null, { raw: "{\"n\":" }], 400, undefined],
+      ["no event name", [{ u: page("/"), d: DOMAIN }], 400, "n"],
+      ["a relative url", [{ n: "pageview", u: "/x", d: DOMAIN }], 400, "u"],
+      ["an unknown domain", [{ n: "pageview", u: page("/"), d: "nobody.example" }], 401, "d"],
+      ["another site's page", [{ n: "pageview", u: page("/"), d: DOMAIN }, { origin: "https://evil.example" }], 403, undefined],
+      ["revenue without an amount", [{ n: "Purchase", u: page("/"), d: DOMAIN, $: { currency: "EUR" } }], 400, "$.amount"],
+      ["engagement without engaged time", [{ n: "engagement", u: page("/"), d: DOMAIN, sd: 40 }], 400, "e"],
+    ];
+    for (const [label, args, status, field] of refusals) {
+      const res = await plausible(...args);
+      expect(res.status, label).toBe(status);
+      expect(res.headers.get("access-control-allow-origin"), label).toBe(args[1]?.origin ?? `https://${DOMAIN}`);
+      const { error } = await res.json<any>();
+      expect(error.message.length, label).toBeGreaterThan(0);
+      expect(error.field, label).toBe(field);
+    }
+    const pre = await SELF.fetch(`${BASE}/api/event`, { method: "OPTIONS", headers: { origin: "https://any.example", "access-control-request-method": "POST", "access-control-request-headers": "content-type" } });
+    expect(pre.status).toBe(204);
+    expect(pre.headers.get("access-control-allow-origin")).toBe("https://any.example");
+    expect(pre.headers.get("access-control-allow-headers")).toBe("content-type");
+  });
+
+  it("stores short-key events with props, revenue and hash routes, and the same page viewed twice as two views", async () => {
+    const site = await createSite({ allowedOrigins: [`https://${DOMAIN}`], conversions: ["Purchase"] });
+    const sends = [
+      { n: "pageview", u: page("/app?utm_source=newsletter&utm_medium=email#/plans"), d: DOMAIN, r: null, h: 1, v: 36 },
+      { n: "pageview", u: page("/app?utm_source=newsletter&utm_medium=email#/plans"), d: DOMAIN, r: null, h: 1, v: 36 },
+      { n: "Purchase", u: page("/app#/checkout"), d: DOMAIN, p: { plan: "pro" }, $: { amount: "49.5", currency: "EUR" }, h: 1, v: 36 },
+      // The documented long keys keep working.
+      { name: "Signup", url: page("/signup"), domain: DOMAIN, referrer: "https://www.google.com/", props: { from: "hero" } },
+    ];
+    for (const b of sends) expect((await plausible(b)).status).toBe(202);
+    const { events } = await waitFor(() => read(site, "/events"), (r) => r.events.length === sends.length);
+    expect(events).toHaveLength(sends.length);
+    const views = events.filter((e: any) => e.type === "page");
+    expect(views).toHaveLength(2);
+    expect(new Set(views.map((e: any) => e.messageId)).size).toBe(2);
+    const purchase = events.find((e: any) => e.event === "Purchase");
+    expect(purchase.properties).toEqual({ plan: "pro", revenue: 49.5, currency: "EUR" });
+    expect(events.find((e: any) => e.event === "Signup").properties).toEqual({ from: "hero" });
+    // One cookieless visitor (same IP and agent, same day), whose first view came from the newsletter.
+    expect(new Set(events.map((e: any) => e.anonymousId)).size).toBe(1);
+    expect(events[0].anonymousId).toMatch(/^c-/);
+    const paths = await env.DB.prepare("SELECT path, channel, revenue FROM events WHERE site_id = ? ORDER BY ts, id").bind(site.id).all<any>();
+    expect(paths.results.map((r) => r.path)).toEqual(["/app#/plans", "/app#/plans", "/app#/checkout", "/signup"]);
+    expect(paths.results[0].channel).toBe("email");
+    expect(paths.results[2].revenue).toBe(49.5);
+  });
+
+  it("stores engagement as the page's engagement: not an event, a page view, a session or a touchpoint", async () => {
+    const site = await createSite({ allowedOrigins: [`https://${DOMAIN}`] });
+    expect((await plausible({ n: "pageview", u: page("/guide"), d: DOMAIN, r: "https://news.example/" })).status).toBe(202);
+    await waitFor(() => countRows("SELECT count(*) AS n FROM events WHERE site_id = ?", site.id), (n) => n === 1);
+    const before = await read(site, "/overview");
+    // Reports come as the visitor leaves the tab: each carries the time since the last one.
+    expect((await plausible({ n: "engagement", u: page("/guide"), d: DOMAIN, sd: 35, e: 4000, v: 36 })).status).toBe(202);
+    expect((await plausible({ n: "engagement", u: page("/guide"), d: DOMAIN, sd: 80, e: 6000, v: 36 })).status).toBe(202);
+    const rows = await waitFor(
+      () => env.DB.prepare("SELECT ident_key, path, scroll_depth, engaged_ms FROM page_engagement WHERE site_id = ? ORDER BY scroll_depth").bind(site.id).all<any>(),
+      (r) => r.results.length === 2);
+    expect(rows.results.map((r) => [r.path, r.scroll_depth, r.engaged_ms])).toEqual([["/guide", 35, 4000], ["/guide", 80, 6000]]);
+    const [view] = (await read(site, "/events")).events;
+    expect(rows.results.every((r) => r.ident_key === `a:${view.anonymousId}`)).toBe(true);
+    expect((await read(site, "/events")).events).toHaveLength(1);
+    expect(await countRows("SELECT count(*) AS n FROM sessions WHERE site_id = ?", site.id)).toBe(1);
+    const after = await read(site, "/overview");
+    expect(after).toMatchObject({ events: before.events, sessions: before.sessions, touchpoints: before.touchpoints });
   });
 });

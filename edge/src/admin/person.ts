@@ -70,6 +70,7 @@ export async function deletePerson(env: Pick<Bindings, "DB" | "ARCHIVE">, siteId
   const [events] = await db.batch([
     db.prepare("DELETE FROM events WHERE site_id = ?1 AND ident_key IN (SELECT value FROM json_each(?2))").bind(siteId, k),
     db.prepare("DELETE FROM sessions WHERE site_id = ?1 AND ident_key IN (SELECT value FROM json_each(?2))").bind(siteId, k),
+    db.prepare("DELETE FROM page_engagement WHERE site_id = ?1 AND ident_key IN (SELECT value FROM json_each(?2))").bind(siteId, k),
     db.prepare("DELETE FROM identities WHERE site_id = ?1 AND person_id = ?2").bind(siteId, p.personId),
     // A churn score and its factors describe the person's behaviour: they go with the rest.
     db.prepare("DELETE FROM churn_scores WHERE site_id = ?1 AND person_id = ?2").bind(siteId, p.personId),

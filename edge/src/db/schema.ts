@@ -314,3 +314,24 @@ export const journeyMeta = sqliteTable("journey_meta", {
   rebuildDone: integer("rebuild_done"),
   rebuildTotal: integer("rebuild_total"),
 });
+
+/**
+ * A page's engagement reports (Plausible's `engagement` event: scroll depth and engaged time since
+ * the last report), one row each. Kept apart from events: a report is neither a page view nor a
+ * touchpoint, and must not open or stretch a session. /vitals sums them per visitor and page.
+ */
+export const pageEngagement = sqliteTable("page_engagement", {
+  siteId: text("site_id").notNull(),
+  messageId: text("message_id").notNull(),
+  identKey: text("ident_key").notNull(),
+  ts: integer("ts").notNull(),
+  path: text("path"),
+  scrollDepth: integer("scroll_depth"),
+  engagedMs: integer("engaged_ms").notNull(),
+  // The read API's filters, as on events.
+  channel: text("channel").notNull(),
+  source: text("source"),
+  campaign: text("campaign"),
+  country: text("country"),
+  device: text("device"),
+}, (t) => [primaryKey({ columns: [t.siteId, t.messageId] }), index("page_engagement_site_ts").on(t.siteId, t.ts)]);

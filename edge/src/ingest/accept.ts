@@ -2,7 +2,7 @@
 // own reason and never sinks its neighbours.
 import type { IngestResult, MessageType } from "@parcours/sdk/wire";
 import type { Site } from "../env";
-import type { EnrichedEvent, FilteredEvent } from "../pipeline/payload";
+import type { EnrichedEvent, Engagement, FilteredEvent } from "../pipeline/payload";
 import { sha256Hex } from "../auth/crypto";
 import { enrich, type RequestFacts } from "./enrich";
 import { validateMessage, type ValidMessage } from "./validate";
@@ -27,6 +27,8 @@ export interface AcceptOptions {
   forcedType?: MessageType;
   /** This request's daily cookieless visitor id, computed only if a message asks for privacy. */
   cookielessId?: () => Promise<string>;
+  /** The request reports a page's engagement (Plausible): its message is stored as that, not as an event. */
+  engagement?: Engagement;
 }
 
 export async function acceptMessages(raws: unknown[], site: Site, facts: RequestFacts, opts: AcceptOptions = {}): Promise<Accepted> {
@@ -52,7 +54,7 @@ export async function acceptMessages(raws: unknown[], site: Site, facts: Request
     }
     const messageId = message.messageId ?? (await contentId(raw));
     const e = enrich({ ...message, messageId }, facts, site.settings);
-    if (e.ok) events.push(e.event);
+    if (e.ok) events.push(opts.engagement ? { ...e.event, engagement: opts.engagement } : e.event);
     else filtered.push(e.filtered);
     result.accepted++;
   }

@@ -8,7 +8,7 @@ export const DEFAULT_RAW_RETENTION_DAYS = 90;
 // D1 caps what one statement may take; deleting in slices keeps each one short.
 const SLICE = 5_000;
 
-async function deleteInSlices(db: D1Database, table: "events" | "sessions", where: string, params: unknown[]): Promise<number> {
+async function deleteInSlices(db: D1Database, table: "events" | "sessions" | "page_engagement", where: string, params: unknown[]): Promise<number> {
   const key = table === "events" ? "id" : "rowid";
   let total = 0;
   for (;;) {
@@ -40,5 +40,7 @@ export async function ageRawEvents(db: D1Database, site: Site, now: number): Pro
   await db.prepare("UPDATE journey_meta SET aged_before = ? WHERE site_id = ?").bind(cutoff, site.id).run();
   const rawEventsDeleted = await deleteInSlices(db, "events", "site_id = ? AND ts < ?", [site.id, cutoff]);
   const sessionsDeleted = await deleteInSlices(db, "sessions", "site_id = ? AND end_ts < ?", [site.id, cutoff]);
+  // A page's engagement is raw detail like its page view, and leaves with it.
+  await deleteInSlices(db, "page_engagement", "site_id = ? AND ts < ?", [site.id, cutoff]);
   return { rawEventsDeleted, sessionsDeleted, agedBefore: cutoff };
 }

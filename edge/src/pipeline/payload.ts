@@ -31,6 +31,17 @@ export interface EnrichedEvent {
   os: string | null;
   properties: Record<string, unknown> | null;
   context: Record<string, unknown> | null;
+  /**
+   * Set on a page's engagement report (Plausible's `engagement` event): stored as that page view's
+   * engagement, never as an event, a page view or a touchpoint.
+   */
+  engagement?: Engagement;
+}
+
+/** How far a visitor scrolled a page (percent, when known) and how long it held them since the last report. */
+export interface Engagement {
+  scrollDepth: number | null;
+  engagedMs: number;
 }
 
 export interface FilteredEvent {

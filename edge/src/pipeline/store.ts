@@ -4,6 +4,7 @@
 import type { EnrichedEvent, FilteredEvent } from "./payload";
 import { identKeyOf, linksOf, stitch } from "./stitch";
 import { sessionize, type SessionState } from "./sessionize";
+import { isEngagementReport, storeEngagement } from "./engagement";
 
 export interface StoreOptions {
   gapMs: number;
@@ -32,9 +33,14 @@ function chunks<T>(xs: T[], n: number): T[][] {
 
 const json = (v: unknown) => JSON.stringify(v);
 
-export async function storeEvents(db: D1Database, siteId: string, incoming: EnrichedEvent[], filtered: FilteredEvent[],
+export async function storeEvents(db: D1Database, siteId: string, received: EnrichedEvent[], filtered: FilteredEvent[],
   storedParts: string[], opts: StoreOptions): Promise<StoreResult> {
   const newId = opts.newId ?? defaultId;
+  const statements: D1PreparedStatement[] = [];
+  // Engagement reports are not events: they touch no identity, session or journey.
+  const reports = received.filter(isEngagementReport);
+  if (reports.length) statements.push(storeEngagement(db, siteId, reports));
+  const incoming = reports.length ? received.filter((e) => !isEngagementReport(e)) : received;
 
   // 1. Dedupe: within the batch (first copy wins), then against what is already stored.
   const unique = new Map<string, EnrichedEvent>();
@@ -49,7 +55,6 @@ export async function storeEvents(db: D1Database, siteId: string, incoming: Enri
     for (const r of results) existing.add(r.message_id);
   }
   const events = [...unique.values()].filter((e) => !existing.has(e.messageId));
-  const statements: D1PreparedStatement[] = [];
   const touchedKeys = [...new Set(incoming.flatMap((e) => [identKeyOf(e), ...(e.userId !== null ? [`u:${e.userId}`] : [])]))];
   let merges: StoreResult["merges"] = [];
 
