@@ -52,8 +52,9 @@ export function historyRow(siteId: string, e: EnrichedEvent): HistoryRow {
     schema_version: HISTORY_SCHEMA_VERSION,
     site_id: siteId,
     message_id: e.messageId,
-    type: e.type,
-    event: e.event,
+    // A page's engagement report is no page view or track call: its own type, its figures as properties.
+    type: e.engagement ? "engagement" : e.type,
+    event: e.engagement ? null : e.event,
     ts: new Date(e.ts).toISOString(),
     received_at: new Date(e.receivedAt).toISOString(),
     user_id: e.userId,
@@ -72,7 +73,7 @@ export function historyRow(siteId: string, e: EnrichedEvent): HistoryRow {
     device: e.device,
     browser: e.browser,
     os: e.os,
-    properties: e.properties ? JSON.stringify(e.properties) : null,
+    properties: e.engagement ? JSON.stringify(e.engagement) : e.properties ? JSON.stringify(e.properties) : null,
   };
 }
 
