@@ -7,6 +7,7 @@ import { startServer, ROOT } from "../scripts/dev-server.mjs";
 import * as ingest from "./ingest.mjs";
 import * as readSizes from "./read-sizes.mjs";
 import * as dashboardLoad from "./dashboard-load.mjs";
+import * as act from "./act.mjs";
 
 const only = process.argv.slice(2);
 const want = (name) => only.length === 0 || only.includes(name);
@@ -35,6 +36,7 @@ async function withServer(fn) {
 }
 
 if (want("dashboard")) await withServer((url) => dashboardLoad.run({ url }));
+if (want("act")) await withServer((url) => act.run({ url }));
 if (want("ingest")) await withServer(async (url) => ingest.print(await ingest.run({ url })));
 if (want("read")) {
   // BENCH_SIZES=20000,100000 for a quicker run; the default is the 100k / 1M pair.

@@ -14,6 +14,8 @@ export interface ActResult {
   conversionsSent: number;
   alertsSent: number;
   digestsSent: number;
+  /** Wall time of each step (the clock moves across I/O in a Worker, so this is D1 time mostly). */
+  ms: Record<"rules" | "atRisk" | "conversions" | "alerts" | "digest", number>;
 }
 
 const DAY = 86_400_000;
@@ -36,13 +38,21 @@ export async function pruneAct(db: D1Database, siteId: string, now: number) {
 export async function runSiteAct(env: Bindings, site: Site, now: number): Promise<ActResult> {
   const hooks = await siteWebhooks(env.DB, site.id);
   await pruneAct(env.DB, site.id, now);
+  const ms = { rules: 0, atRisk: 0, conversions: 0, alerts: 0, digest: 0 };
+  const timed = async (step: keyof typeof ms, work: () => Promise<number>) => {
+    const t0 = Date.now();
+    const n = await work();
+    ms[step] = Date.now() - t0;
+    return n;
+  };
   return {
-    stalledSent: await runFollowUpRules(env, site, now, hooks),
-    atRiskSent: await sendRiskCrossings(env, site, now, hooks),
-    conversionsSent: await sendConversions(env, site, now, hooks),
-    alertsSent: await runAlerts(env, site, now, hooks),
+    stalledSent: await timed("rules", () => runFollowUpRules(env, site, now, hooks)),
+    atRiskSent: await timed("atRisk", () => sendRiskCrossings(env, site, now, hooks)),
+    conversionsSent: await timed("conversions", () => sendConversions(env, site, now, hooks)),
+    alertsSent: await timed("alerts", () => runAlerts(env, site, now, hooks)),
     // After the rules, so the digest counts the people they found this very run.
-    digestsSent: await sendDigest(env, site, now, hooks),
+    digestsSent: await timed("digest", () => sendDigest(env, site, now, hooks)),
+    ms,
   };
 }
 
