@@ -1,7 +1,7 @@
 // Cron: replay archived batches that never reached D1, age raw events out behind the journey
 // state, enforce each site's retention period, refresh churn scores, and act (rules, alerts).
 import type { Bindings, Site } from "./env";
-import { allSites } from "./auth/sites";
+import { allSites } from "./sites/catalog";
 import { replayMissing } from "./pipeline/replay";
 import { refreshChurnScores } from "./jobs/churn-scores";
 import { requeueOverdue, runSiteAct } from "./jobs/act";

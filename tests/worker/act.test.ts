@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { Webhook } from "standardwebhooks";
 import worker from "../../edge/src/index";
 import { app } from "../../edge/src/app";
-import { siteById } from "../../edge/src/auth/sites";
+import { siteById } from "../../edge/src/sites/catalog";
 import { runSiteAct } from "../../edge/src/jobs/act";
 import { deliveryHeaders } from "../../edge/src/act/sign";
 import { retryDelaySeconds } from "../../edge/src/act/backoff";

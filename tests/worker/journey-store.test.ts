@@ -10,7 +10,7 @@ import { storePayloads } from "../../edge/src/pipeline/consumer";
 import { loadJourneys, type JourneyQuery } from "../../edge/src/query/load/state";
 import { namedEvents } from "../../edge/src/query/load/aggregates";
 import { ageRawEvents } from "../../edge/src/jobs/age-raw";
-import { siteById } from "../../edge/src/auth/sites";
+import { siteById } from "../../edge/src/sites/catalog";
 import { scanJourneys, scanNamedEvents } from "./oracle/scan-journeys";
 import { createSite } from "./helpers";
 

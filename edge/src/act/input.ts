@@ -2,7 +2,7 @@
 // names its field (API.md's error shape).
 import type { ApiError } from "@parcours/sdk/wire";
 import { invalidField } from "../errors";
-import { isPlainObject } from "../ingest/validate";
+import { isPlainObject } from "../lib/guards";
 import { ParamError, parseDuration } from "../query/params";
 import { checkDestinationUrl } from "./destination-url";
 import { EVENT_TYPES, FORMATS, type EventType, type Format } from "./payload";

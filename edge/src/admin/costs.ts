@@ -4,8 +4,8 @@ import { Hono } from "hono";
 import type { ApiError } from "@parcours/sdk/wire";
 import type { AppEnv } from "../env";
 import { apiError, invalidField } from "../errors";
-import { isPlainObject } from "../ingest/validate";
-import { siteById } from "../auth/sites";
+import { isPlainObject } from "../lib/guards";
+import { siteById } from "../sites/catalog";
 
 export const costRoutes = new Hono<AppEnv>();
 

@@ -7,7 +7,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
 import { apiError } from "../errors";
-import { siteById } from "../auth/sites";
+import { siteById } from "../sites/catalog";
 import { historyRow } from "../pipeline/history";
 import type { QueuePayload } from "../pipeline/payload";
 

@@ -2,9 +2,9 @@
 import type { ApiError } from "@parcours/sdk/wire";
 import type { SiteSettings } from "../db/schema";
 import { invalidField } from "../errors";
-import { isPlainObject } from "../ingest/validate";
+import { isPlainObject } from "../lib/guards";
 import { WEBHOOK_MODELS } from "../act/models";
-import { MAX_INGEST_SHARDS } from "../ingest/shards";
+import { MAX_INGEST_SHARDS } from "../sites/ingest-shards";
 
 export interface SiteInput {
   id?: string;

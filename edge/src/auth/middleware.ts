@@ -5,7 +5,7 @@ import { getCookie } from "hono/cookie";
 import type { AppEnv, Bindings } from "../env";
 import { apiError } from "../errors";
 import { safeEqual, sha256Hex } from "./crypto";
-import { siteById, siteBySecretKey, siteByWriteKey } from "./sites";
+import { siteById, siteBySecretKey, siteByWriteKey } from "../sites/catalog";
 import { COOKIE, verifySession, type SessionClaims } from "./session";
 
 // Without a configured secret, sessions are signed with a per-isolate random key: they simply

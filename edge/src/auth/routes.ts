@@ -5,7 +5,7 @@ import type { AppEnv } from "../env";
 import { apiError } from "../errors";
 import type { SessionBody, SignedIn } from "../query/api";
 import { sha256Hex } from "./crypto";
-import { allSites } from "./sites";
+import { allSites } from "../sites/catalog";
 import { cookieHeader, signSession, type SessionClaims } from "./session";
 import { adminKey, currentSession, isAdminToken, KEY_CHARS, sessionSecret } from "./middleware";
 

@@ -2,7 +2,7 @@
 // the recipient's userId and the campaign; a click redirects only to the site's listed hosts.
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
-import { siteByWriteKey } from "../auth/sites";
+import { siteByWriteKey } from "../sites/catalog";
 import { fail, type Ctx } from "./request";
 import { takeIn } from "./intake";
 

@@ -6,7 +6,8 @@ import { CLICK_IDS, type ClickId } from "@parcours/sdk/wire";
 import type { SiteSettings } from "../db/schema";
 import type { EnrichedEvent, FilteredEvent } from "../pipeline/payload";
 import { classifyChannel, hostOf } from "./channel";
-import { isPlainObject, type ValidMessage } from "./validate";
+import { isPlainObject, nonEmptyText as str } from "../lib/guards";
+import type { ValidMessage } from "./validate";
 
 export interface RequestFacts {
   /** The request's User-Agent header. */
@@ -20,7 +21,6 @@ export interface RequestFacts {
 
 export interface Device { device: string | null; browser: string | null; os: string | null }
 
-const str = (v: unknown): string | null => (typeof v === "string" && v !== "" ? v : null);
 
 export function parseUserAgent(ua: string | null): Device {
   if (!ua) return { device: null, browser: null, os: null };

@@ -6,7 +6,7 @@ import type { ApiError } from "@parcours/sdk/wire";
 import { apiError, invalidField } from "../errors";
 import type { Engagement } from "../pipeline/payload";
 import { hostOf } from "./channel";
-import { isPlainObject } from "./validate";
+import { isPlainObject } from "../lib/guards";
 
 export interface PlausibleEvent {
   name: string;

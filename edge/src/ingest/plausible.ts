@@ -3,7 +3,7 @@
 // path: the visitor id is a daily salted hash of site, IP and UA; the IP is never kept.
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
-import { allSites } from "../auth/sites";
+import { allSites } from "../sites/catalog";
 import { originAllowed } from "../auth/origin";
 import { hostOf } from "./channel";
 import { fail, readJson, type Ctx } from "./request";

@@ -3,7 +3,8 @@
 // site, IP and UA under a random salt that rotates daily and is deleted after two days
 // (Plausible's scheme), so a visitor can be followed within a day and never across days.
 import { hmacHex, randomToken } from "../auth/crypto";
-import { isPlainObject, type ValidMessage } from "./validate";
+import { isPlainObject } from "../lib/guards";
+import type { ValidMessage } from "./validate";
 
 const saltCache = new Map<string, string>();
 

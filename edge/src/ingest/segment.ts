@@ -5,9 +5,9 @@ import { Hono } from "hono";
 import type { MessageType } from "@parcours/sdk/wire";
 import type { AppEnv } from "../env";
 import { apiError } from "../errors";
-import { siteBySecretKey, siteByWriteKey, allSites } from "../auth/sites";
+import { siteBySecretKey, siteByWriteKey, allSites } from "../sites/catalog";
 import { originAllowed } from "../auth/origin";
-import { isPlainObject } from "./validate";
+import { isPlainObject } from "../lib/guards";
 import { allowSiteOrigin, fail, readJson, type Ctx } from "./request";
 import { takeIn, type Sender } from "./intake";
 

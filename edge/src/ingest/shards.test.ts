@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { bufferName, DEFAULT_INGEST_SHARDS, fnv1a, ingestShards, shardOf } from "./shards";
+import { DEFAULT_INGEST_SHARDS, ingestShards } from "../sites/ingest-shards";
+import { bufferName, fnv1a, shardOf } from "./shards";
 
 describe("shards", () => {
   it("hashes with FNV-1a (published test vectors)", () => {

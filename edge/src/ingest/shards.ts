@@ -3,16 +3,6 @@
 // buffer's does), so one object per site caps the site. Its traffic is spread over N objects
 // named `<site>#<shard>`; N is the site's `ingestShards` setting. Ordering never mattered (event
 // time rules) and storage dedupes by messageId, so any object may take any request.
-import type { SiteSettings } from "../db/schema";
-
-/**
- * Sized for about 5,000 requests/s: 625 object calls/s each at worst (no coalescing), under the
- * ~1,000/s soft limit with room for the storage write; group commit lowers the calls further.
- */
-export const DEFAULT_INGEST_SHARDS = 8;
-export const MAX_INGEST_SHARDS = 64;
-
-export const ingestShards = (settings: Pick<SiteSettings, "ingestShards">): number => settings.ingestShards ?? DEFAULT_INGEST_SHARDS;
 
 /** FNV-1a (32-bit): stable across isolates and deploys, cheap, and spreads short ids well enough. */
 export function fnv1a(s: string): number {

@@ -6,7 +6,8 @@ import type { EnrichedEvent, FilteredEvent } from "../pipeline/payload";
 import { pendingBodies, type PendingRow } from "./buffer";
 import { groupCommit } from "./group-commit";
 import { withTimeout } from "./timeout";
-import { bufferName, ingestShards, shardOf } from "./shards";
+import { ingestShards } from "../sites/ingest-shards";
+import { bufferName, shardOf } from "./shards";
 
 // How long a request waits for the call carrying its rows (its own or another request's) before
 // answering 500; the sender retries and storage dedupes by messageId.

@@ -1,5 +1,6 @@
 // Step 1 of ingest: turn one untrusted JSON value into a well-formed message, or say exactly
 // which field is wrong. Pure: the clock and the sender's trust level are arguments.
+import { isPlainObject } from "../lib/guards";
 import { MESSAGE_TYPES, MAX_MESSAGE_BYTES, type ApiError, type MessageType } from "@parcours/sdk/wire";
 import { apiError, invalidField } from "../errors";
 
@@ -35,10 +36,6 @@ const DAY = 86_400_000;
 const MAX_ID = 256;
 const MAX_NAME = 256;
 const MAX_DEPTH = 16;
-
-export function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 /** Parses ISO 8601 strings and epoch milliseconds; NaN for anything else. */
 export function parseTime(v: unknown): number {

@@ -1,49 +1,7 @@
-// Churn-risk scores: learned from the site's history and written to churn_scores by the cron, so
-// the at-risk list reads a ranked table instead of recomputing on every request.
+// The cron's half of the churn-risk scores: learned (query/marketing/churn-scores.ts) and written to
+// churn_scores, so the at-risk list reads a ranked table instead of recomputing on every request.
 import type { Site } from "../env";
-import type { ScoredPerson } from "../query/api";
-import { loadTouchpoints } from "../query/load/journeys";
-import { namedEvents } from "../query/load/aggregates";
-import { personOfKeys } from "../query/load/sql";
-import { feedbackEvents, firstOf, stageEvents } from "../query/marketing/load";
-import { latestBefore } from "../query/marketing/latest-before";
-import { isLow } from "../query/marketing/feedback";
-import { churnFeatures, scorePerson, trainChurnModel, CHURN_WINDOW_MS, type PersonHistory } from "../query/marketing/churn-risk";
-
-export const DEFAULT_CHURN_EVENTS = ["unsubscribe", "cancellation", "churn"];
-const HISTORY_MS = 180 * 86_400_000;
-
-export type { ScoredPerson };
-
-export async function computeChurnScores(db: D1Database, site: Site, now: number, churnEvents = DEFAULT_CHURN_EVENTS) {
-  const range = { from: now - HISTORY_MS - CHURN_WINDOW_MS, to: now };
-  const people = await personOfKeys(db, site.id);
-  const [touches, named, feedback, churnedAt, stages] = await Promise.all([
-    loadTouchpoints(db, site.id, range),
-    namedEvents(db, site.id, range, {}, null, { withChannel: false }),
-    feedbackEvents(db, site.id, range, people),
-    firstOf(db, site.id, churnEvents),
-    stageEvents(db, site.id, range),
-  ]);
-  const low = new Map<string, number[]>();
-  for (const f of feedback) if (isLow(f.kind, f.score)) low.set(f.personId, [...(low.get(f.personId) ?? []), f.ts]);
-  const exclude = new Set(churnEvents);
-  const history: PersonHistory[] = [];
-  for (const personId of new Set([...touches.keys(), ...named.keys()])) {
-    const churned = churnedAt.has(personId);
-    const end = churned ? churnedAt.get(personId)! : now;
-    history.push({
-      personId, churned,
-      features: churnFeatures(touches.get(personId) ?? [], named.get(personId) ?? [], low.get(personId) ?? [], end, exclude),
-      stage: latestBefore(stages.get(personId), end)?.stage ?? null,
-    });
-  }
-  const model = trainChurnModel(history);
-  const scored: ScoredPerson[] = history.filter((h) => !h.churned)
-    .map((h) => ({ personId: h.personId, stage: h.stage, ...scorePerson(model, h.features) }))
-    .sort((a, b) => b.score - a.score);
-  return { model, scored };
-}
+import { computeChurnScores } from "../query/marketing/churn-scores";
 
 // Learning reads half a year of touchpoints, and what it learns moves slowly: the cron runs every
 // five minutes, but a site's scores are learned again once an hour at most.

@@ -3,7 +3,7 @@
 // answers stay available meanwhile (reads fall back to the states while the journeys table is
 // marked stale).
 import type { Bindings } from "../env";
-import { siteById } from "../auth/sites";
+import { siteById } from "../sites/catalog";
 import { journeysKey, refreshPeople } from "../pipeline/journey-state";
 
 export interface RebuildStep {

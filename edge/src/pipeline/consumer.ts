@@ -4,7 +4,7 @@
 import type { Bindings } from "../env";
 import { partKey, type QueuePayload } from "./payload";
 import { storeEvents } from "./store";
-import { siteById } from "../auth/sites";
+import { siteById } from "../sites/catalog";
 import { refreshPeople } from "./journey-state";
 
 const DEFAULT_GAP_MIN = 30;

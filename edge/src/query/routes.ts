@@ -1,8 +1,8 @@
 // The read API: thin handlers that parse parameters, load rows and hand them to the pure analyses.
 // Everything reads the tables as they are, so an event stored a moment ago is in the next answer.
-import { Hono, type Context } from "hono";
-import type { AppEnv, Site } from "../env";
-import { apiError, invalidField } from "../errors";
+import type { Site } from "../env";
+import { apiError } from "../errors";
+import { journeyQuery, queryOf, readRoutes, type C, type Query } from "./handler";
 import { answerCache, versionOf } from "./answer-cache";
 import type {
   AttributionBody, ChannelsBody, ChurnBody, EventNamesBody, EventsBody, FunnelBody, JourneyStatsBody, OverviewBody, PathsBody,
@@ -22,36 +22,20 @@ import {
 } from "./load/aggregates";
 import { identKeysOf, recentEvents, resolvePerson, timeline } from "./load/events";
 import { personOfKeys } from "./load/sql";
-import { loadJourneys, loadTouchpoints, type JourneyQuery } from "./load/journeys";
+import { loadJourneys, loadTouchpoints } from "./load/journeys";
 import {
-  asTime, ParamError, parseChoice, parseCommon, parseConversion, parseDuration, parseInteger, parseList, parseName, type Common,
+  asTime, ParamError, parseChoice, parseCommon, parseConversion, parseDuration, parseInteger, parseList, parseName,
 } from "./params";
 import { journeysAfter, topPaths, transitions } from "./paths";
 import { stalledRows } from "./stalled-rows";
 import { isVitalName, vitalsByPage } from "./vitals";
 
-export const queryRoutes = new Hono<AppEnv>();
+export const queryRoutes = readRoutes();
 
 queryRoutes.use("*", answerCache());
 
-type Query = (name: string) => string | undefined;
-type C = Context<AppEnv>;
-
-const queryOf = (c: C): Query => (name) => c.req.query(name);
-
 /** Identity key -> person, shared by the requests on the same data. */
 const peopleOf = (c: C) => personOfKeys(c.env.DB, c.get("site").id, versionOf(c.req.raw));
-
-function journeyQuery(c: C, q: Query, common: Common): JourneyQuery {
-  const site = c.get("site");
-  const lookbackDays = parseInteger(q, "lookback_days", site.settings.lookbackDays ?? 30, 1, 365);
-  return { ...common, conversion: parseConversion(q, site.settings.conversions), lookbackMs: lookbackDays * DAY_MS, version: versionOf(c.req.raw) };
-}
-
-queryRoutes.onError((err, c) => {
-  if (err instanceof ParamError) return c.json({ error: invalidField(err.field, err.message) }, 400);
-  throw err;
-});
 
 queryRoutes.get("/events", async (c) => {
   const q = queryOf(c);

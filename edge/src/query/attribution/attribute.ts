@@ -1,5 +1,5 @@
 // Every model of API.md over one set of journeys, grouped by channel, source or campaign.
-import { GROUP_BYS, MODELS, type Credits as ModelCredits, type GroupBy, type Model } from "../api";
+import { GROUP_BYS, MODELS, type GroupBy, type Model } from "../api";
 import type { Journey, Touch } from "../journeys";
 import { markovCredits } from "./markov";
 import { creditByRule, firstTouch, lastNonDirect, lastTouch, linear, positionBased, timeDecay } from "./rules";
@@ -22,7 +22,7 @@ export function toAttributionJourneys(journeys: Journey[], by: GroupBy, value: "
   }));
 }
 
-export function attribute(journeys: AttributionJourney[]): { total: number; models: Record<Model, ModelCredits> } {
+export function attribute(journeys: AttributionJourney[]): { total: number; models: Record<Model, Credits> } {
   const total = journeys.reduce((sum, j) => sum + (j.converted ? j.value : 0), 0);
   return {
     total,

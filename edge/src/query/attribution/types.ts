@@ -1,4 +1,5 @@
 // The shape every attribution model reads: a journey reduced to the group keys it passed through.
+import type { Credits } from "../api";
 
 export interface Step {
   /** The group credited: a channel, source or campaign. */
@@ -17,7 +18,8 @@ export interface AttributionJourney {
   value: number;
 }
 
-export type Credits = Record<string, number>;
+/** Credit per group: the read API's shape. */
+export type { Credits };
 
 /**
  * Credits are keyed by data (channel, source, campaign names), so they get no prototype: a channel

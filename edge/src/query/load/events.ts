@@ -1,4 +1,5 @@
 // Single events as the API shows them: the live debugger's newest events and a person's timeline.
+import { nonEmptyText } from "../../lib/guards";
 import type { ApiEvent, TimelineEvent } from "../api";
 import type { Range } from "../params";
 import type { TouchFilter } from "../journeys";
@@ -21,11 +22,10 @@ const EVENT_COLUMNS = `e.message_id AS messageId, e.type, e.event, e.user_id AS 
   i.person_id AS personId, e.session_id AS sessionId, e.stage, e.ts, e.properties, e.path AS pagePath,
   ${pageField("url")} AS pageUrl, ${pageField("title")} AS pageTitle, ${pageField("referrer")} AS pageReferrer`;
 
-/** Senders put anything in context.page: only text is a URL, title or referrer. */
-const text = (value: unknown): string | null => (typeof value === "string" && value !== "" ? value : null);
 
 const toApiEvent = ({ ts, properties, pagePath, pageUrl, pageTitle, pageReferrer, ...rest }: EventRow): ApiEvent => {
-  const page = { path: text(pagePath), url: text(pageUrl), title: text(pageTitle), referrer: text(pageReferrer) };
+  // Senders put anything in context.page: only text is a URL, title or referrer.
+  const page = { path: nonEmptyText(pagePath), url: nonEmptyText(pageUrl), title: nonEmptyText(pageTitle), referrer: nonEmptyText(pageReferrer) };
   return {
     ...rest,
     timestamp: new Date(ts).toISOString(),

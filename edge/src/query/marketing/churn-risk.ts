@@ -2,7 +2,7 @@
 // itself: each feature (a channel touched, a low feedback score, a service event, quiet weeks)
 // carries the log of its smoothed churn lift, and a person's score is the base rate moved by the
 // weights of the features they show. Pure.
-import type { ChurnFactor } from "../api";
+import type { ChurnFactor, ScoredPerson } from "../api";
 
 export interface PersonHistory {
   personId: string;
@@ -46,6 +46,15 @@ export function scorePerson(model: Model, features: string[]): { score: number; 
     .sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight));
   const x = logit(model.baseRate) + factors.reduce((s, f) => s + f.weight, 0);
   return { score: sigmoid(x), factors };
+}
+
+/** Learns from everyone, then scores those who have not churned, riskiest first. */
+export function scoreHistory(history: PersonHistory[]): { model: Model; scored: ScoredPerson[] } {
+  const model = trainChurnModel(history);
+  const scored = history.filter((h) => !h.churned)
+    .map((h) => ({ personId: h.personId, stage: h.stage, ...scorePerson(model, h.features) }))
+    .sort((a, b) => b.score - a.score);
+  return { model, scored };
 }
 
 const DAY = 86_400_000;

@@ -6,7 +6,7 @@ import { NONE } from "../attribution/attribute";
 import type { TouchFilter } from "../journeys";
 import { EVENT_CHANNEL, filterClause } from "../load/sql";
 import { eventsIn, statesInRange } from "../load/state";
-import { isPlainObject } from "../../ingest/validate";
+import { isPlainObject } from "../../lib/guards";
 import { FEEDBACK_KINDS, type Answer, type FeedbackKind } from "./feedback";
 
 const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);

@@ -1,10 +1,8 @@
 // Marketing value endpoints: /roi, /feedback, /segments/value, /at-risk. Thin handlers over the
 // pure core in this folder; mounted under /api/sites/:site behind the read guard.
-import { Hono, type Context } from "hono";
-import type { AppEnv } from "../../env";
-import { invalidField } from "../../errors";
 import type { Site } from "../../env";
-import { ParamError, parseChoice, parseCommon, parseConversion, parseDuration, parseInteger, parseList, parseName, type Common } from "../params";
+import { journeyQuery, queryOf, readRoutes, type C, type Query } from "../handler";
+import { ParamError, parseChoice, parseCommon, parseDuration, parseInteger, parseList, parseName, type Common } from "../params";
 import { attribute, MODELS, toAttributionJourneys } from "../attribution/attribute";
 import { DAY_MS } from "../journeys";
 import { loadJourneys, loadTouchpoints } from "../load/journeys";
@@ -18,25 +16,14 @@ import { FEEDBACK_KINDS, placeAnswers, summarizeFeedback } from "./feedback";
 import { valueSegments, type PersonValue } from "./value";
 import { feedbackEvents, mediaSpend, stageEvents, unitCosts } from "./load";
 import { nextBestTouchpoints, suggestionFor } from "./next-best";
-import { computeChurnScores, DEFAULT_CHURN_EVENTS } from "../../jobs/churn-scores";
+import { computeChurnScores, DEFAULT_CHURN_EVENTS } from "./churn-scores";
 
-export const marketingRoutes = new Hono<AppEnv>();
-type C = Context<AppEnv>;
-type Query = (name: string) => string | undefined;
-
-const queryOf = (c: C): Query => (name) => c.req.query(name);
-
-marketingRoutes.onError((err, c) => {
-  if (err instanceof ParamError) return c.json({ error: invalidField(err.field, err.message) }, 400);
-  throw err;
-});
+export const marketingRoutes = readRoutes();
 
 function journeysFor(c: C, q: Query) {
-  const site = c.get("site");
   const common = parseCommon(q, Date.now());
-  const lookbackDays = parseInteger(q, "lookback_days", site.settings.lookbackDays ?? 30, 1, 365);
-  const conversion = parseConversion(q, site.settings.conversions);
-  return { common, conversion, load: () => loadJourneys(c.env.DB, site.id, { ...common, conversion, lookbackMs: lookbackDays * DAY_MS }) };
+  const jq = journeyQuery(c, q, common);
+  return { common, conversion: jq.conversion, load: () => loadJourneys(c.env.DB, c.get("site").id, jq) };
 }
 
 marketingRoutes.get("/roi", async (c) => {

@@ -1,7 +1,8 @@
-// Site lookup by key, with a short in-isolate cache so ingest does not query D1 per request.
+// The site catalog: sites by id or key, with a short in-isolate cache so ingest does not query D1
+// per request. Ingest, auth, admin, the pipeline and the jobs all look sites up here.
 import type { SiteRow, SiteSettings } from "../db/schema";
 import type { Site } from "../env";
-import { sha256Hex } from "./crypto";
+import { sha256Hex } from "../auth/crypto";
 
 const TTL_MS = 30_000;
 const cache = new Map<string, { site: Site | null; until: number }>();
