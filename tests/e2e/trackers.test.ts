@@ -12,6 +12,7 @@ import type { Browser, BrowserContext, Page, Request } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 // @ts-expect-error: plain ESM script without types
 import { startServer } from "../../scripts/dev-server.mjs";
+import type { VitalsBody } from "../../edge/src/query/api";
 import { desktopUserAgent, eventually as poll, launchChromium, READ, storedEvents, type StoredEvent } from "./harness";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -224,6 +225,19 @@ describe("Plausible's tracker (@plausible-analytics/tracker 0.4.6) with its endp
     const [landing] = mine.filter((e) => e.type === "page").sort((a, b) => Date.parse(String(a.timestamp)) - Date.parse(String(b.timestamp)));
     expect(landing.channel).toBe("email");
     expect(mine.find((e) => e.event === "Signup")!.properties).toEqual({ plan: "pro", revenue: 29, currency: "EUR" });
+
+    // The landing page's engagement, beside its Core Web Vitals: in /vitals and in the dashboard.
+    const vitals = await poll(async () => (await (await fetch(`${worker.url}/api/sites/demo/vitals`, { headers: READ })).json()) as VitalsBody,
+      (v) => v.pages.find((p) => p.path === "/plausible/landing" && p.engagement));
+    expect(vitals.engagement).toEqual({ visits: 1, samples: 1, scrollDepthAvg: 100, engagedMsAvg: engagement.e });
+    await page.goto(worker.url);
+    await page.getByLabel("Access token").fill("demo-read-token");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.locator("nav.views").waitFor();
+    await page.goto(`${worker.url}/#/vitals`);
+    const row = page.locator(".vitals tbody tr", { has: page.locator("th", { hasText: /^\/plausible\/landing$/ }) });
+    await expect.poll(() => row.locator("[data-metric=scroll]").textContent()).toBe("100%");
+    expect(await row.locator("[data-metric=visits]").textContent()).toBe("1");
     expect(problems).toEqual([]);
   });
 });

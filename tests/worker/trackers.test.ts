@@ -219,5 +219,12 @@ describe("Plausible's tracker", () => {
     expect(await countRows("SELECT count(*) AS n FROM sessions WHERE site_id = ?", site.id)).toBe(1);
     const after = await read(site, "/overview");
     expect(after).toMatchObject({ events: before.events, sessions: before.sessions, touchpoints: before.touchpoints });
+
+    // Shown per page beside the vitals: one visit, its deepest scroll, its engaged time summed.
+    // A second visitor's report on the same page makes a second visit.
+    expect((await SELF.fetch(`${BASE}/api/event`, { method: "POST", body: JSON.stringify({ n: "engagement", u: page("/guide"), d: DOMAIN, sd: 20, e: 1000 }),
+      headers: { "content-type": "text/plain", origin: `https://${DOMAIN}`, "user-agent": BROWSER_UA, "cf-connecting-ip": "198.51.100.99" } })).status).toBe(202);
+    const vitals = await waitFor(() => read(site, "/vitals"), (v) => v.pages[0]?.engagement?.samples === 3);
+    expect(vitals.pages).toEqual([{ path: "/guide", samples: 0, metrics: {}, engagement: { visits: 2, samples: 3, scrollDepthAvg: 50, engagedMsAvg: 5500 } }]);
   });
 });

@@ -6,7 +6,7 @@
 import { MODELS, VITAL_NAMES, VITAL_RATINGS, WEBHOOK_EVENTS, WEBHOOK_FORMATS } from "@parcours/edge/api";
 import type {
   ApiEvent, AtRiskBody, AtRiskPerson, AttributionBody, ChannelRow, ChurnBody, Cohort, Credits, EventNameCount, EventPage,
-  FeedbackBody, FunnelStep, JourneyStatsBody, OverviewBody, PageVitals, PathsBody, RoiBody, RoiRow, ScoreRow, SegmentSide,
+  FeedbackBody, FunnelStep, JourneyStatsBody, OverviewBody, PageEngagement, PageVitals, PathsBody, RoiBody, RoiRow, ScoreRow, SegmentSide,
   SessionBody, SignedIn, StalledPerson, TimelineBody, TimelineEvent, TimePoint, TransitionsBody, ValueSegmentsBody, VitalSummary,
   CreatedWebhook, Delivery, DeliveryQueued, Webhook, WebhookListItem,
 } from "./types";
@@ -173,7 +173,10 @@ const readVitalSummary = fields<VitalSummary>({
   poor: count,
 });
 const readVitalMetrics = keyed(VITAL_NAMES, readVitalSummary);
-export const readVitalsPage = fields<PageVitals>({ path: str, samples: count, metrics: (value) => readVitalMetrics(value, true) });
+const readEngagement = fields<PageEngagement>({ visits: count, samples: count, scrollDepthAvg: num, engagedMsAvg: count });
+export const readVitalsPage = fields<PageVitals>({
+  path: str, samples: count, metrics: (value) => readVitalMetrics(value, true), engagement: optional(readEngagement),
+});
 
 const readRoiRow = fields<RoiRow>({
   group: str, touchpoints: count, mediaCost: count, operationalCost: count, cost: count, conversions: count, revenue: count,

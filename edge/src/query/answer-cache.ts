@@ -22,17 +22,18 @@ export const versionOf = (req: Request): string | undefined => versions.get(req)
 
 /**
  * The data version: the newest event id (every store adds events, and identity merges and session
- * changes come with them), the oldest id and the site's identity count (a person erased takes
- * their identities along). Known gap: a retention sweep that deletes only events arrived after
+ * changes come with them), the oldest id, the site's identity count (a person erased takes
+ * their identities along) and the newest engagement report (stored apart from events). Known gap: a retention sweep that deletes only events arrived after
  * the oldest remaining one (old backfills) goes unseen until the next write. Counting every event
  * would see it, at ~25 ms per request at 1M events.
  */
 export async function dataVersion(db: D1Database, siteId: string): Promise<string> {
   const row = await db
-    .prepare("SELECT (SELECT MAX(id) FROM events) AS newest, (SELECT MIN(id) FROM events) AS oldest, (SELECT COUNT(*) FROM identities WHERE site_id = ?) AS identities")
+    .prepare(`SELECT (SELECT MAX(id) FROM events) AS newest, (SELECT MIN(id) FROM events) AS oldest,
+      (SELECT COUNT(*) FROM identities WHERE site_id = ?) AS identities, (SELECT MAX(rowid) FROM page_engagement) AS engaged`)
     .bind(siteId)
-    .first<{ newest: number | null; oldest: number | null; identities: number }>();
-  return `${row?.newest}:${row?.oldest}:${row?.identities}`;
+    .first<{ newest: number | null; oldest: number | null; identities: number; engaged: number | null }>();
+  return `${row?.newest}:${row?.oldest}:${row?.identities}:${row?.engaged}`;
 }
 
 /**

@@ -325,10 +325,28 @@ export interface VitalSummary {
   poor: number;
 }
 
+/**
+ * How a page holds its visitors, from engagement reports (Plausible's tracker sends them as the
+ * visitor leaves or moves on). A visit is one visitor on one page in one UTC day: its scroll depth
+ * is the deepest reported, its engaged time the sum of the reports (each covers the time since the last).
+ */
+export interface PageEngagement {
+  visits: number;
+  /** Engagement reports read. */
+  samples: number;
+  /** Mean of the visits' scroll depth, percent (0-100, whole); null when no report said. */
+  scrollDepthAvg: number | null;
+  /** Mean of the visits' engaged time, ms (whole). */
+  engagedMsAvg: number;
+}
+
 export interface PageVitals {
   path: string;
+  /** Vitals samples; 0 for a page known only by its engagement. */
   samples: number;
   metrics: Partial<Record<VitalName, VitalSummary>>;
+  /** Present when the page has engagement reports in the range. */
+  engagement?: PageEngagement;
 }
 
 /** GET /vitals */

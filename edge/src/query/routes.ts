@@ -18,7 +18,7 @@ import { channelCount, summarize, touchpointHistogram } from "./journey-stats";
 import { DAY_MS, touchMatches } from "./journeys";
 import {
   channelCounts, cohortActivity, countEventsAndPeople, countSessions, countTouchpoints, eventNames, eventSeries, firstTimes,
-  namedEvents, peopleByStage, sessionSeries, vitalSamples,
+  namedEvents, peopleByStage, sessionSeries, vitalSamples, engagementByPage,
 } from "./load/aggregates";
 import { identKeysOf, recentEvents, resolvePerson, timeline } from "./load/events";
 import { personOfKeys } from "./load/sql";
@@ -28,7 +28,7 @@ import {
 } from "./params";
 import { journeysAfter, topPaths, transitions } from "./paths";
 import { stalledRows } from "./stalled-rows";
-import { isVitalName, vitalsByPage } from "./vitals";
+import { isVitalName, vitalsByPage, withEngagement } from "./vitals";
 
 export const queryRoutes = readRoutes();
 
@@ -222,7 +222,8 @@ queryRoutes.get("/vitals", async (c) => {
   const samples = rows.flatMap(({ path, name, value }) =>
     path !== null && isVitalName(name) && typeof value === "number" && Number.isFinite(value) ? [{ path, name, value }] : [],
   );
-  return c.json({ pages: vitalsByPage(samples) } satisfies VitalsBody);
+  const engagement = await engagementByPage(c.env.DB, c.get("site").id, common, common.filter);
+  return c.json({ pages: withEngagement(vitalsByPage(samples), engagement) } satisfies VitalsBody);
 });
 
 /** Hourly points over a long range would flood the chart; past this many the range must shrink. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { percentile } from "./percentile";
-import { rate, vitalsByPage, type VitalName } from "./vitals";
+import { rate, vitalsByPage, withEngagement, type VitalName } from "./vitals";
 
 describe("percentile", () => {
   it.each([
@@ -33,5 +33,22 @@ describe("vitals by page", () => {
       { path: "/", samples: 4, metrics: { LCP: { p75: 3500, rating: "needsImprovement", good: 0.5, needsImprovement: 0.25, poor: 0.25 } } },
       { path: "/cart", samples: 1, metrics: { CLS: { p75: 0.05, rating: "good", good: 1, needsImprovement: 0, poor: 0 } } },
     ]);
+  });
+});
+
+describe("engagement beside the vitals", () => {
+  const held = (visits: number) => ({ visits, samples: visits * 2, scrollDepthAvg: 60, engagedMsAvg: 12_000 });
+
+  it("joins a page's engagement to its vitals and lists engagement-only pages after, most visits first", () => {
+    const pages = vitalsByPage([{ path: "/", name: "LCP", value: 1000 }]);
+    const out = withEngagement(pages, new Map([["/b", held(1)], ["/", held(3)], ["/a", held(5)]]));
+    expect(out.map((p) => [p.path, p.samples, p.engagement?.visits])).toEqual([["/", 1, 3], ["/a", 0, 5], ["/b", 0, 1]]);
+    expect(out[1].metrics).toEqual({});
+  });
+
+  it("leaves a page without engagement as it was", () => {
+    const pages = vitalsByPage([{ path: "/", name: "CLS", value: 0.01 }]);
+    expect(withEngagement(pages, new Map())).toEqual(pages);
+    expect("engagement" in withEngagement(pages, new Map([["/other", held(1)]]))[0]).toBe(false);
   });
 });

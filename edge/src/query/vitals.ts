@@ -1,7 +1,7 @@
 // Core Web Vitals per page: p75 (the percentile web.dev and CrUX judge a page by) and the share of
 // samples rated good / needs improvement / poor. Pure.
 // The thresholds are the contract's (api.ts), so the dashboard shows the rating the edge gives.
-import { VITAL_THRESHOLDS, type PageVitals, type VitalName, type VitalRating, type VitalSummary } from "./api";
+import { VITAL_THRESHOLDS, type PageEngagement, type PageVitals, type VitalName, type VitalRating, type VitalSummary } from "./api";
 import { share } from "./journey-stats";
 import { percentile } from "./percentile";
 
@@ -47,4 +47,21 @@ export function vitalsByPage(samples: VitalSample[]): PageVitals[] {
       metrics: Object.fromEntries([...metrics].map(([name, values]) => [name, summarizeMetric(name, values)])),
     }))
     .sort((a, b) => b.samples - a.samples || (a.path < b.path ? -1 : 1));
+}
+
+/**
+ * Engagement beside the vitals of the same page; a page with engagement and no vitals samples
+ * follows the measured ones, most visits first. Additive: a page without engagement is unchanged.
+ */
+export function withEngagement(pages: PageVitals[], engagement: Map<string, PageEngagement>): PageVitals[] {
+  const known = new Set(pages.map((p) => p.path));
+  const joined = pages.map((p) => {
+    const e = engagement.get(p.path);
+    return e ? { ...p, engagement: e } : p;
+  });
+  const only = [...engagement]
+    .filter(([path]) => !known.has(path))
+    .sort(([a, x], [b, y]) => y.visits - x.visits || (a < b ? -1 : 1))
+    .map(([path, e]): PageVitals => ({ path, samples: 0, metrics: {}, engagement: e }));
+  return [...joined, ...only];
 }

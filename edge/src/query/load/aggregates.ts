@@ -4,6 +4,7 @@ import type { ChannelRow, EventNameCount, StageCount } from "../api";
 import type { Interval } from "../buckets";
 import type { TouchFilter } from "../journeys";
 import type { Range } from "../params";
+import type { PageEngagement } from "../api";
 import { all, EVENT_CHANNEL, filterClause, groupRows } from "./sql";
 import { eventsIn, statesInRange } from "./state";
 import { TOUCHPOINTS_SQL } from "./journeys";
@@ -123,6 +124,29 @@ export async function vitalSamples(db: D1Database, siteId: string, range: Range,
      FROM events e WHERE e.site_id = ? AND e.event = 'web_vital' AND e.ts BETWEEN ? AND ?${f.sql}`,
     [siteId, range.from, range.to, ...f.params],
   );
+}
+
+/**
+ * Engagement per page, summed in SQL: each visit (visitor, page, UTC day) keeps its deepest scroll
+ * and the sum of its engaged time, then the page averages its visits.
+ */
+export async function engagementByPage(db: D1Database, siteId: string, range: Range, filter: TouchFilter): Promise<Map<string, PageEngagement>> {
+  const f = filterClause("g", filter);
+  const rows = await all<{ path: string; visits: number; samples: number; depth: number | null; engaged: number }>(
+    db,
+    `SELECT path, COUNT(*) AS visits, SUM(reports) AS samples, AVG(depth) AS depth, AVG(engaged) AS engaged FROM (
+       SELECT g.path AS path, COUNT(*) AS reports, MAX(g.scroll_depth) AS depth, SUM(g.engaged_ms) AS engaged
+       FROM page_engagement g WHERE g.site_id = ? AND g.ts BETWEEN ? AND ? AND g.path IS NOT NULL${f.sql}
+       GROUP BY g.path, g.ident_key, g.ts / 86400000)
+     GROUP BY path`,
+    [siteId, range.from, range.to, ...f.params],
+  );
+  return new Map(rows.map((r) => [r.path, {
+    visits: r.visits,
+    samples: r.samples,
+    scrollDepthAvg: r.depth === null ? null : Math.round(r.depth),
+    engagedMsAvg: Math.round(r.engaged),
+  }]));
 }
 
 export interface NamedEvent {
