@@ -98,6 +98,26 @@ describe("Settings view", () => {
     expect(problems).toEqual([]);
   });
 
+  it("saves the Stalled view's question as a follow-up rule, lists it in Settings and removes it", async () => {
+    const page = await signedIn(DEMO.adminToken);
+    await page.goto(`${worker.url}/#/stalled?site=demo&started=quote_requested&expected=purchase&after=7d`);
+    await page.getByRole("button", { name: "Save as follow-up rule" }).click();
+    await page.getByRole("button", { name: "Saved as a follow-up rule" }).waitFor();
+    const rules = (await (await fetch(`${worker.url}/api/admin/sites/demo/rules`, { headers: { authorization: `Bearer ${DEMO.adminToken}` } })).json()) as any;
+    expect(rules.rules).toEqual([expect.objectContaining({ started: "quote_requested", expected: "purchase", after: "7d" })]);
+    await page.getByRole("link", { name: "Settings" }).click();
+    const item = page.locator("ul.rules li");
+    await expect.poll(() => item.count()).toBe(1);
+    expect(await item.textContent()).toContain("quote_requested without purchase within 7d");
+    await item.getByRole("button", { name: "Remove" }).click();
+    await page.getByText("No rule yet").waitFor();
+    // A site reader's Stalled view offers no such button.
+    const reader = await signedIn(DEMO.site.readToken);
+    await reader.goto(`${worker.url}/#/stalled?site=demo`);
+    await reader.locator(".view-stalled .controls").waitFor();
+    expect(await reader.getByRole("button", { name: "Save as follow-up rule" }).count()).toBe(0);
+  });
+
   it("names the refusal of a URL the worker will not send to", async () => {
     const page = await signedIn(DEMO.adminToken);
     await page.goto(`${worker.url}/#/settings?site=demo`);

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import {
   readAtRisk, readAttribution, readChannelRow, readChurn, readCohort, readEvent, readEventName, readFeedback, readFunnelStep,
   readJourneyStats, readOverview, readPaths, readRoi, readSession, readStalledPerson, readTimeline, readTimePoint, readTransitions,
-  readValueSegments, readVitalsPage, list, readCreatedWebhook, readWebhookListItem, readDelivery, readDeliveryQueued, readWebhook,
+  readValueSegments, readVitalsPage, list, readCreatedWebhook, readWebhookListItem, readDelivery, readDeliveryQueued, readWebhook, readFollowUpRule, readAlertRule,
 } from "../../dashboard/src/api/decoders";
 import { env } from "cloudflare:test";
 import { BASE, createSite, read, sendBatch, waitFor, type TestSite } from "./helpers";
@@ -122,5 +122,17 @@ describe("the dashboard reads what the edge sends", () => {
     expect(list(readDelivery)(log.deliveries)).toEqual(log.deliveries);
     const paused = await call(`/${created.id}`, "PATCH", { status: "paused" });
     expect(readWebhook(paused)).toEqual(paused);
+    const siteCall = async (path: string, method = "GET", body?: unknown) => (await SELF.fetch(`${BASE}/api/admin/sites/${site.id}${path}`,
+      { method, headers: admin, body: body === undefined ? undefined : JSON.stringify(body) })).json<any>();
+    const rule = await siteCall("/rules", "POST", { started: "quote_requested", expected: "purchase", after: "2d", channel: "phone" });
+    expect(readFollowUpRule(rule)).toEqual(rule);
+    const rules = await siteCall("/rules");
+    expect(rules.rules.length).toBeGreaterThan(0);
+    expect(list(readFollowUpRule)(rules.rules)).toEqual(rules.rules);
+    const alert = await siteCall("/alerts", "POST", { metric: "cpa", channel: "email", period: "week", above: 40, changePct: 20 });
+    expect(readAlertRule(alert)).toEqual(alert);
+    const alerts = await siteCall("/alerts");
+    expect(alerts.alerts.length).toBeGreaterThan(0);
+    expect(list(readAlertRule)(alerts.alerts)).toEqual(alerts.alerts);
   });
 });

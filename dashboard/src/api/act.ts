@@ -1,6 +1,8 @@
 // Client of the Act admin API (API.md "Act"): a site's webhook destinations and delivery log.
 // Only the admin's session opens it; the Settings view is the one caller.
-import { list, obj, readCreatedWebhook, readDelivery, readDeliveryQueued, readWebhook, readWebhookListItem } from "./decoders";
+import {
+  list, obj, readAlertRule, readCreatedWebhook, readDelivery, readDeliveryQueued, readFollowUpRule, readWebhook, readWebhookListItem,
+} from "./decoders";
 import type { WebhookEvent, WebhookFormat, WebhookStatus } from "./types";
 
 export type Request = (path: string, init?: RequestInit) => Promise<unknown>;
@@ -11,8 +13,16 @@ export interface NewWebhook {
   format: WebhookFormat;
 }
 
+export interface NewRule {
+  name?: string;
+  started: string;
+  expected: string;
+  after: string;
+}
+
 export function createActClient(siteId: string, request: Request) {
-  const base = `/api/admin/sites/${encodeURIComponent(siteId)}/webhooks`;
+  const site = `/api/admin/sites/${encodeURIComponent(siteId)}`;
+  const base = `${site}/webhooks`;
   const one = (id: string) => `${base}/${encodeURIComponent(id)}`;
   return {
     webhooks: async () => list(readWebhookListItem)(obj(await request(base)).webhooks),
@@ -26,6 +36,15 @@ export function createActClient(siteId: string, request: Request) {
     deliveries: async (id: string) => list(readDelivery)(obj(await request(`${one(id)}/deliveries`)).deliveries),
     resend: async (id: string, deliveryId: string) =>
       readDeliveryQueued(await request(`${one(id)}/deliveries/${encodeURIComponent(deliveryId)}/resend`, { method: "POST" })),
+    rules: async () => list(readFollowUpRule)(obj(await request(`${site}/rules`)).rules),
+    addRule: async (input: NewRule) => readFollowUpRule(await request(`${site}/rules`, { method: "POST", body: JSON.stringify(input) })),
+    deleteRule: async (id: string) => {
+      await request(`${site}/rules/${encodeURIComponent(id)}`, { method: "DELETE" });
+    },
+    alerts: async () => list(readAlertRule)(obj(await request(`${site}/alerts`)).alerts),
+    deleteAlert: async (id: string) => {
+      await request(`${site}/alerts/${encodeURIComponent(id)}`, { method: "DELETE" });
+    },
   };
 }
 

@@ -3,12 +3,12 @@
 // dashboard forgets does not compile). A missing or mistyped field becomes what its type allows —
 // null where the contract says null, else 0 / "" / [] / {} — so a view renders an empty state
 // instead of crashing while the API grows.
-import { MODELS, VITAL_NAMES, VITAL_RATINGS, WEBHOOK_EVENTS, WEBHOOK_FORMATS } from "@parcours/edge/api";
+import { ALERT_METRICS, MODELS, VITAL_NAMES, VITAL_RATINGS, WEBHOOK_EVENTS, WEBHOOK_FORMATS } from "@parcours/edge/api";
 import type {
   ApiEvent, AtRiskBody, AtRiskPerson, AttributionBody, ChannelRow, ChurnBody, Cohort, Credits, EventNameCount, EventPage,
   FeedbackBody, FunnelStep, JourneyStatsBody, OverviewBody, PageEngagement, PageVitals, PathsBody, RoiBody, RoiRow, ScoreRow, SegmentSide,
   SessionBody, SignedIn, StalledPerson, TimelineBody, TimelineEvent, TimePoint, TransitionsBody, ValueSegmentsBody, VitalSummary,
-  CreatedWebhook, Delivery, DeliveryQueued, Webhook, WebhookListItem,
+  AlertRule, CreatedWebhook, Delivery, DeliveryQueued, FollowUpRule, Webhook, WebhookListItem,
 } from "./types";
 
 type Json = Record<string, unknown>;
@@ -222,3 +222,10 @@ export const readDelivery = fields<Delivery>({
   error: strOrNull, createdAt: count, updatedAt: count, nextAttemptAt: num,
 });
 export const readDeliveryQueued = fields<DeliveryQueued>({ id: str, status: () => "pending" as const });
+export const readFollowUpRule = fields<FollowUpRule>({
+  id: str, name: str, started: str, expected: str, after: str, stage: strOrNull, channel: strOrNull, createdAt: count,
+});
+export const readAlertRule = fields<AlertRule>({
+  id: str, name: str, metric: oneOf(ALERT_METRICS, "events"), channel: strOrNull, period: oneOf(["day", "week"] as const, "day"),
+  above: num, below: num, changePct: num, createdAt: count,
+});

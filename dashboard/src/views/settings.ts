@@ -1,7 +1,7 @@
 import { html } from "htm/preact";
 import { useState } from "preact/hooks";
 import { WEBHOOK_EVENTS } from "@parcours/edge/api";
-import type { CreatedWebhook, Delivery, WebhookEvent, WebhookFormat, WebhookListItem } from "../api/types";
+import type { AlertRule, CreatedWebhook, Delivery, FollowUpRule, WebhookEvent, WebhookFormat, WebhookListItem } from "../api/types";
 import type { ActClient } from "../api/act";
 import { ChoiceSelect } from "../components/choice-select";
 import { Loadable } from "../components/loadable";
@@ -20,7 +20,42 @@ export function SettingsView({ act }: ViewProps) {
       <p class="notice">Webhook destinations are managed by the admin: sign in with the admin token to add, test or remove them.</p>
     <//>`;
   }
-  return html`<${Destinations} act=${act} />`;
+  return html`<${Destinations} act=${act} /><${RulesAndAlerts} act=${act} />`;
+}
+
+const limitText = (a: AlertRule) => [a.above !== null && `above ${a.above}`, a.below !== null && `below ${a.below}`,
+  a.changePct !== null && `±${a.changePct}% vs previous ${a.period}`].filter(Boolean).join(", ");
+
+/** The saved follow-up rules and alerts (created from the Stalled view or the admin API), each removable. */
+function RulesAndAlerts({ act }: { act: ActClient }) {
+  const [version, setVersion] = useState(0);
+  const [problem, setProblem] = useState<string | null>(null);
+  const rules = useFetch(() => act.rules(), `r${version}`);
+  const alerts = useFetch(() => act.alerts(), `a${version}`);
+  const remove = (action: () => Promise<void>) => {
+    setProblem(null);
+    action().then(() => setVersion((v) => v + 1), (e: Error) => setProblem(e.message));
+  };
+  return html`<${Section} title="Follow-up rules and alerts"
+      hint="Each rule sends every person who newly stalls once (journey.stalled); each alert is judged on the last day or week and sent once per period.">
+    ${problem && html`<p class="notice error" role="alert">${problem}</p>`}
+    <h3>Follow-up rules</h3>
+    <${Loadable} state=${rules} isEmpty=${(list: FollowUpRule[]) => list.length === 0} empty="No rule yet: save one from the Stalled view.">
+      ${(list: FollowUpRule[]) => html`<ul class="rules">
+        ${list.map((r) => html`<li data-id=${r.id}><strong>${r.name}</strong>
+          <span class="muted"> ${r.started} without ${r.expected} within ${r.after}${r.stage ? `, stage ${r.stage}` : ""}${r.channel ? `, channel ${r.channel}` : ""}</span>
+          <button type="button" class="link danger" onClick=${() => remove(() => act.deleteRule(r.id))}>Remove</button></li>`)}
+      </ul>`}
+    <//>
+    <h3>Alerts</h3>
+    <${Loadable} state=${alerts} isEmpty=${(list: AlertRule[]) => list.length === 0} empty="No alert yet (POST /api/admin/sites/:site/alerts).">
+      ${(list: AlertRule[]) => html`<ul class="alerts">
+        ${list.map((a) => html`<li data-id=${a.id}><strong>${a.name}</strong>
+          <span class="muted"> ${a.metric}${a.channel ? ` of ${a.channel}` : ""} per ${a.period}: ${limitText(a)}</span>
+          <button type="button" class="link danger" onClick=${() => remove(() => act.deleteAlert(a.id))}>Remove</button></li>`)}
+      </ul>`}
+    <//>
+  <//>`;
 }
 
 function Destinations({ act }: { act: ActClient }) {

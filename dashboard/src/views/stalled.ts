@@ -1,4 +1,6 @@
 import { html } from "htm/preact";
+import { useState } from "preact/hooks";
+import type { ActClient } from "../api/act";
 import { ChoiceSelect } from "../components/choice-select";
 import type { StalledPerson } from "../api/types";
 import type { ViewProps } from "./view-props";
@@ -12,8 +14,23 @@ import { navigate } from "../state/use-route";
 
 const WAITS = ["1d", "2d", "3d", "7d", "14d", "30d"];
 
+/** The admin turns the list into a follow-up rule: each person who newly stalls goes to the webhooks once. */
+function SaveRule({ act, started, expected, after }: { act: ActClient; started: string; expected: string; after: string }) {
+  const [saved, setSaved] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const key = `${started}|${expected}|${after}`;
+  const save = () => {
+    setError(null);
+    act.addRule({ started, expected, after }).then(() => setSaved(key), (e: Error) => setError(e.message));
+  };
+  return html`<span class="save-rule">
+    <button type="button" class="icon" disabled=${saved === key} onClick=${save}>${saved === key ? "Saved as a follow-up rule" : "Save as follow-up rule"}</button>
+    ${error && html`<span class="notice error" role="alert">${error}</span>`}
+  </span>`;
+}
+
 /** The follow-up list: people who started something and did not finish it in time. */
-export function StalledView({ api, query, route }: ViewProps) {
+export function StalledView({ api, act, query, route }: ViewProps) {
   const { params } = route;
   const started = params.started ?? "quote_requested";
   const expected = params.expected ?? "purchase";
@@ -31,6 +48,7 @@ export function StalledView({ api, query, route }: ViewProps) {
       <${EventSelect} label="Expected" value=${expected} names=${names.data ?? []} onChange=${(name: string) => set({ expected: name })} />
       <${ChoiceSelect} label="After" value=${after} options=${WAITS} onChange=${(v: string) => set({ after: v })} />
       <a class="button" href=${csv} download=${`stalled-${started}-${expected}.csv`}>Export CSV</a>
+      ${act && html`<${SaveRule} act=${act} started=${started} expected=${expected} after=${after} />`}
     </div>
     <${Loadable} state=${state} isEmpty=${(people: StalledPerson[]) => people.length === 0} empty="Nobody is stalled: every one of them followed through.">
       ${(people: StalledPerson[]) => html`<p class="total">${formatInt(people.length)} people to follow up.</p>

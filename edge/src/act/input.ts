@@ -4,6 +4,7 @@ import type { ApiError } from "@parcours/sdk/wire";
 import { invalidField } from "../errors";
 import { isPlainObject } from "../lib/guards";
 import { ParamError, parseDuration } from "../query/params";
+import { ALERT_METRICS, type AlertMetric } from "../query/api";
 import { checkDestinationUrl } from "./destination-url";
 import { EVENT_TYPES, FORMATS, type EventType, type Format } from "./payload";
 
@@ -55,8 +56,7 @@ export function parseRuleInput(body: unknown): Parsed<RuleInput> {
   };
 }
 
-export const ALERT_METRICS = ["conversions", "conversion_rate", "cpa", "roas", "stalled", "lcp_p75", "inp_p75", "cls_p75", "events"] as const;
-export type AlertMetric = (typeof ALERT_METRICS)[number];
+export { ALERT_METRICS, type AlertMetric };
 export const PERIODS = ["day", "week"] as const;
 export type Period = (typeof PERIODS)[number];
 

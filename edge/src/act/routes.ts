@@ -3,7 +3,7 @@
 import { Hono, type Context } from "hono";
 import type { AppEnv } from "../env";
 import type { WebhookRow } from "../db/schema";
-import type { CreatedWebhook, DeliveriesBody, Delivery, DeliveryQueued, Webhook, WebhookEvent, WebhookFormat, WebhooksBody, WebhookStatus } from "../query/api";
+import type { AlertRule, AlertsBody, FollowUpRule, RulesBody, CreatedWebhook, DeliveriesBody, Delivery, DeliveryQueued, Webhook, WebhookEvent, WebhookFormat, WebhooksBody, WebhookStatus } from "../query/api";
 import { apiError } from "../errors";
 import { randomToken } from "../auth/crypto";
 import { siteById } from "../sites/catalog";
@@ -147,17 +147,19 @@ actRoutes.post("/rules", async (c) => {
   if (!parsed.ok) return c.json({ error: parsed.error }, 400);
   const r = parsed.value;
   const id = randomToken("rule_", 9);
+  const createdAt = Date.now();
   await c.env.DB.prepare(
     "INSERT INTO follow_up_rules (id, site_id, name, started, expected, after, after_ms, stage, channel, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-  ).bind(id, c.get("site").id, r.name, r.started, r.expected, r.after, r.afterMs, r.stage, r.channel, Date.now()).run();
-  return c.json({ id, ...r }, 201);
+  ).bind(id, c.get("site").id, r.name, r.started, r.expected, r.after, r.afterMs, r.stage, r.channel, createdAt).run();
+  const { afterMs: _ms, ...shown } = r;
+  return c.json({ id, ...shown, createdAt } satisfies FollowUpRule, 201);
 });
 
 actRoutes.get("/rules", async (c) => {
   const { results } = await c.env.DB.prepare(
     "SELECT id, name, started, expected, after, stage, channel, created_at AS createdAt FROM follow_up_rules WHERE site_id = ? ORDER BY created_at")
-    .bind(c.get("site").id).all();
-  return c.json({ rules: results });
+    .bind(c.get("site").id).all<FollowUpRule>();
+  return c.json({ rules: results } satisfies RulesBody);
 });
 
 /** DELETE of a site's rule or alert: 204, or 404 when the site has no such one. */
@@ -173,17 +175,18 @@ actRoutes.post("/alerts", async (c) => {
   if (!parsed.ok) return c.json({ error: parsed.error }, 400);
   const a = parsed.value;
   const id = randomToken("alert_", 9);
+  const createdAt = Date.now();
   await c.env.DB.prepare(
     "INSERT INTO alert_rules (id, site_id, name, metric, channel, period, above, below, change_pct, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-  ).bind(id, c.get("site").id, a.name, a.metric, a.channel, a.period, a.above, a.below, a.changePct, Date.now()).run();
-  return c.json({ id, ...a }, 201);
+  ).bind(id, c.get("site").id, a.name, a.metric, a.channel, a.period, a.above, a.below, a.changePct, createdAt).run();
+  return c.json({ id, ...a, createdAt } satisfies AlertRule, 201);
 });
 
 actRoutes.get("/alerts", async (c) => {
   const { results } = await c.env.DB.prepare(
     `SELECT id, name, metric, channel, period, above, below, change_pct AS changePct, created_at AS createdAt
-     FROM alert_rules WHERE site_id = ? ORDER BY created_at`).bind(c.get("site").id).all();
-  return c.json({ alerts: results });
+     FROM alert_rules WHERE site_id = ? ORDER BY created_at`).bind(c.get("site").id).all<AlertRule>();
+  return c.json({ alerts: results } satisfies AlertsBody);
 });
 
 actRoutes.delete("/alerts/:id", deleteOwned("alert_rules", "alert"));

@@ -523,3 +523,41 @@ export interface DeliveryQueued {
   id: string;
   status: "pending";
 }
+
+/** A follow-up rule (POST answers it with 201; GET .../rules lists them). */
+export interface FollowUpRule {
+  id: string;
+  name: string;
+  started: string;
+  expected: string;
+  /** A duration such as 3d. */
+  after: string;
+  stage: string | null;
+  channel: string | null;
+  createdAt: number;
+}
+
+export interface RulesBody {
+  rules: FollowUpRule[];
+}
+
+export const ALERT_METRICS = ["conversions", "conversion_rate", "cpa", "roas", "stalled", "lcp_p75", "inp_p75", "cls_p75", "events"] as const;
+export type AlertMetric = (typeof ALERT_METRICS)[number];
+export type AlertPeriod = "day" | "week";
+
+/** An alert rule (POST answers it with 201; GET .../alerts lists them). */
+export interface AlertRule {
+  id: string;
+  name: string;
+  metric: AlertMetric;
+  channel: string | null;
+  period: AlertPeriod;
+  above: number | null;
+  below: number | null;
+  changePct: number | null;
+  createdAt: number;
+}
+
+export interface AlertsBody {
+  alerts: AlertRule[];
+}
