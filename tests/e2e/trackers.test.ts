@@ -48,15 +48,18 @@ analytics.page();
  * Plausible's npm tracker as its README sets it up, sending to Parcours. `window.__plausible` is
  * how Plausible's own test pages let an automated browser (navigator.webdriver) send.
  */
-function plausibleSetup(workerUrl: string) {
+function plausibleSetup(workerUrl: string, hashBasedRouting: boolean) {
   return `<script type="module">
     import { init } from "/plausible.js";
     window.__plausible = true;
-    init({ domain: "localhost", endpoint: "${workerUrl}/api/event", captureOnLocalhost: true });
+    init({ domain: "localhost", endpoint: "${workerUrl}/api/event", captureOnLocalhost: true, hashBasedRouting: ${hashBasedRouting} });
   </script>`;
 }
 
-/** `/segment/...` pages carry Segment's snippet (`?batching=1`: its batching delivery); `/plausible/...` Plausible's tracker. */
+/**
+ * `/segment/...` pages carry Segment's snippet (`?batching=1`: its batching delivery); `/plausible/...`
+ * Plausible's tracker (`?hash=1`: with hash-based routing).
+ */
 function servePages(workerUrl: string) {
   const server = createServer((req, res) => {
     const url = new URL(req.url!, "http://x");
@@ -77,7 +80,7 @@ function servePages(workerUrl: string) {
       ? { integrations: { "Segment.io": { deliveryStrategy: { strategy: "batching", config: { size: 3, timeout: 300 } } } } }
       : null;
     const head = url.pathname.startsWith("/segment/") ? `<script>${segmentSnippet(workerUrl, siteUrl, batching)}</script>`
-      : url.pathname.startsWith("/plausible/") ? plausibleSetup(workerUrl) : "";
+      : url.pathname.startsWith("/plausible/") ? plausibleSetup(workerUrl, url.searchParams.has("hash")) : "";
     res.writeHead(200, { "Content-Type": "text/html" }).end(`<!doctype html><html><head><title>Page ${url.pathname}</title>${head}</head>
       <body><h1>Tracker test ${url.pathname}</h1><p>${"Some text to read. ".repeat(400)}</p></body></html>`);
   });
@@ -148,6 +151,7 @@ describe("Segment analytics.js (@segment/analytics-next 1.84.3) with analytics._
     expect(new Set(mine.map((e) => e.messageId)).size).toBe(3);
     const view = mine.find((e) => e.type === "page")!;
     expect(view.channel).toBe("email");
+    expect(view.page?.path).toBe("/segment/landing");
     const track = mine.find((e) => e.type === "track")!;
     expect(track).toMatchObject({ event: "Product Viewed", properties: { sku: `sku-${RUN}`, price: 12.5 } });
     expect(mine.find((e) => e.type === "identify")!.userId).toBe(userId);
@@ -191,6 +195,9 @@ describe("Segment analytics.js (@segment/analytics-next 1.84.3) with analytics._
 });
 
 describe("Plausible's tracker (@plausible-analytics/tracker 0.4.6) with its endpoint at Parcours", () => {
+  // Plausible's visitors are cookieless (one per IP and agent a day): tell the tests apart by page.
+  const plausibleLanding = (e: StoredEvent) => Boolean(e.anonymousId?.startsWith("c-") && /^\/plausible\/(landing|pricing)/.test(e.page?.path ?? ""));
+
   it("sends page views, a custom event with props and revenue, and engagement: each stored once, engagement as no event", async () => {
     const answers: { path: string; body: Record<string, unknown>; status: number }[] = [];
     page.on("response", (r) => {
@@ -210,7 +217,7 @@ describe("Plausible's tracker (@plausible-analytics/tracker 0.4.6) with its endp
     await page.evaluate(() => history.pushState({}, "", "/plausible/pricing"));
 
     const mine = await eventually((all) => {
-      const own = all.filter((e) => e.anonymousId?.startsWith("c-"));
+      const own = all.filter(plausibleLanding);
       return own.length >= 3 && own;
     });
     await expect.poll(() => answers.length).toBe(4);
@@ -220,10 +227,11 @@ describe("Plausible's tracker (@plausible-analytics/tracker 0.4.6) with its endp
     expect(engagement).toMatchObject({ d: "localhost", u: expect.stringContaining("/plausible/landing"), sd: 100, e: expect.any(Number) });
 
     // Two page views and the event, each once; the engagement report is no event.
-    expect((await events()).filter((e) => e.anonymousId?.startsWith("c-")).map((e) => e.event ?? e.type).sort()).toEqual(["Signup", "page", "page"]);
+    expect((await events()).filter(plausibleLanding).map((e) => e.event ?? e.type).sort()).toEqual(["Signup", "page", "page"]);
     expect(new Set(mine.map((e) => e.anonymousId)).size).toBe(1);
-    const [landing] = mine.filter((e) => e.type === "page").sort((a, b) => Date.parse(String(a.timestamp)) - Date.parse(String(b.timestamp)));
-    expect(landing.channel).toBe("email");
+    const views = mine.filter((e) => e.type === "page");
+    expect(views.map((e) => e.page?.path).sort()).toEqual(["/plausible/landing", "/plausible/pricing"]);
+    expect(views.find((e) => e.page?.path === "/plausible/landing")!.channel).toBe("email");
     expect(mine.find((e) => e.event === "Signup")!.properties).toEqual({ plan: "pro", revenue: 29, currency: "EUR" });
 
     // The landing page's engagement, beside its Core Web Vitals: in /vitals and in the dashboard.
@@ -238,6 +246,19 @@ describe("Plausible's tracker (@plausible-analytics/tracker 0.4.6) with its endp
     const row = page.locator(".vitals tbody tr", { has: page.locator("th", { hasText: /^\/plausible\/landing$/ }) });
     await expect.poll(() => row.locator("[data-metric=scroll]").textContent()).toBe("100%");
     expect(await row.locator("[data-metric=visits]").textContent()).toBe("1");
+    expect(problems).toEqual([]);
+  });
+
+  it("keeps the route in the path with hash-based routing", async () => {
+    await page.goto(`${site.url}/plausible/app?hash=1#/inbox`);
+    await page.waitForFunction(() => typeof (window as any).plausible === "function");
+    await eventually((all) => all.some((e) => e.page?.path === "/plausible/app#/inbox"));
+    await page.evaluate(() => { location.hash = "#/settings"; });
+    const views = await eventually((all) => {
+      const own = all.filter((e) => e.type === "page" && e.page?.path?.startsWith("/plausible/app"));
+      return own.length >= 2 && own;
+    });
+    expect(views.map((e) => e.page?.path).sort()).toEqual(["/plausible/app#/inbox", "/plausible/app#/settings"]);
     expect(problems).toEqual([]);
   });
 });

@@ -226,5 +226,14 @@ describe("Plausible's tracker", () => {
       headers: { "content-type": "text/plain", origin: `https://${DOMAIN}`, "user-agent": BROWSER_UA, "cf-connecting-ip": "198.51.100.99" } })).status).toBe(202);
     const vitals = await waitFor(() => read(site, "/vitals"), (v) => v.pages[0]?.engagement?.samples === 3);
     expect(vitals.pages).toEqual([{ path: "/guide", samples: 0, metrics: {}, engagement: { visits: 2, samples: 3, scrollDepthAvg: 50, engagedMsAvg: 5500 } }]);
+
+    // The visitor's reports are theirs: exported with their events, erased with them.
+    const admin = { authorization: `Bearer ${env.PARCOURS_ADMIN_TOKEN}` };
+    const person = `${BASE}/api/admin/sites/${site.id}/people/${view.anonymousId}`;
+    const exported = await (await SELF.fetch(`${person}/export`, { headers: admin })).json<any>();
+    expect(exported.engagement.map((r: any) => [r.path, r.scrollDepth, r.engagedMs]).sort()).toEqual([["/guide", 35, 4000], ["/guide", 80, 6000]]);
+    expect((await SELF.fetch(person, { method: "DELETE", headers: admin })).status).toBe(200);
+    expect(await countRows("SELECT count(*) AS n FROM page_engagement WHERE site_id = ? AND ident_key = ?", site.id, `a:${view.anonymousId}`)).toBe(0);
+    expect(await countRows("SELECT count(*) AS n FROM page_engagement WHERE site_id = ?", site.id)).toBe(1);
   });
 });

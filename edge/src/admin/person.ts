@@ -31,10 +31,15 @@ export async function exportPerson(db: D1Database, siteId: string, id: string) {
     `SELECT message_id AS messageId, type, event, user_id AS userId, anonymous_id AS anonymousId, session_id AS sessionId, ts, channel,
             source, medium, campaign, stage, revenue, path, country, device, browser, os, properties, context
      FROM events WHERE site_id = ?1 AND ident_key IN (SELECT value FROM json_each(?2)) ORDER BY ts`).bind(siteId, keysParam(p)).all();
+  // Engagement reports (scroll depth, engaged time) are kept apart from events, and are theirs too.
+  const engagement = await db.prepare(
+    `SELECT message_id AS messageId, ts, path, scroll_depth AS scrollDepth, engaged_ms AS engagedMs
+     FROM page_engagement WHERE site_id = ?1 AND ident_key IN (SELECT value FROM json_each(?2)) ORDER BY ts`).bind(siteId, keysParam(p)).all();
   return {
     ...p,
     events: results.map((r) => ({ ...r, timestamp: new Date(r.ts as number).toISOString(),
       properties: r.properties ? JSON.parse(r.properties as string) : null, context: r.context ? JSON.parse(r.context as string) : null })),
+    engagement: engagement.results.map(({ ts, ...r }) => ({ ...r, timestamp: new Date(ts as number).toISOString() })),
   };
 }
 
