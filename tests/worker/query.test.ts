@@ -2,6 +2,7 @@
 // numbers known by construction (the eeghor/mta fixture, a funnel whose people are known).
 import { SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
+import { MODELS } from "@parcours/edge/api";
 import { markovCredits } from "../../edge/src/query/attribution/markov";
 import { fromPathTable } from "../../edge/src/query/attribution/test-journeys";
 import { BASE, createSite, read, sendBatch, waitFor, type TestSite } from "./helpers";
@@ -40,6 +41,7 @@ function eeghorPeople(): Msg[] {
 const sum = (credits: Record<string, number>) => Object.values(credits).reduce((a, b) => a + b, 0);
 
 function expectCredits(credits: Record<string, number>, expected: Record<string, number>) {
+  expect(Object.keys(expected).length).toBeGreaterThan(0);
   expect(Object.keys(credits).sort()).toEqual(Object.keys(expected).sort());
   for (const [k, v] of Object.entries(expected)) expect(credits[k]).toBeCloseTo(v, 9);
 }
@@ -61,6 +63,7 @@ describe("journeys, attribution and paths on the eeghor/mta fixture", () => {
     expectCredits(m.linear, { direct: 2, search: 19 / 6, email: 19 / 6, social: 5 / 3 });
     expectCredits(m.position_based, { direct: 2, search: 3.5, email: 3.5, social: 1 });
     expectCredits(m.markov, markovCredits(fromPathTable(EEGHOR), 10));
+    expect(Object.keys(m).sort()).toEqual([...MODELS].sort());
     for (const model of Object.values(m) as Record<string, number>[]) expect(sum(model)).toBeCloseTo(10, 9);
   });
 
@@ -170,8 +173,10 @@ describe("names that are also Object.prototype properties", () => {
     ]);
     expect(await waitFor(() => countRows("SELECT count(*) AS n FROM events WHERE site_id = ?", site.id), (n) => n === 4)).toBe(4);
     const byChannel = await read(site, "/attribution?group_by=channel");
+    expect(Object.keys(byChannel.models).sort()).toEqual([...MODELS].sort());
     for (const model of Object.values(byChannel.models) as Record<string, unknown>[]) expect(model.constructor).toBe(1);
     const byCampaign = await read(site, "/attribution?group_by=campaign");
+    expect(Object.keys(byCampaign.models).sort()).toEqual([...MODELS].sort());
     for (const model of Object.values(byCampaign.models) as Record<string, unknown>[]) {
       expect(Object.getOwnPropertyDescriptor(model, "__proto__")?.value).toBe(1);
     }
