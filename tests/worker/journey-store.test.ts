@@ -13,6 +13,7 @@ import { ageRawEvents } from "../../edge/src/jobs/age-raw";
 import { siteById } from "../../edge/src/sites/catalog";
 import { scanJourneys, scanNamedEvents } from "./oracle/scan-journeys";
 import { createSite } from "./helpers";
+import * as counts from "../../edge/src/query/load/counts";
 
 const DAY = 86_400_000;
 const BASE = Date.UTC(2026, 0, 1);
@@ -82,6 +83,28 @@ async function answers(siteId: string) {
   return out;
 }
 
+/** Every count the read API makes, over a range that reaches back past the horizon and one after it. */
+async function countsOf(siteId: string) {
+  const out: unknown[] = [];
+  for (const range of [{ from: BASE, to: BASE + 41 * DAY }, { from: BASE + 12 * DAY + 5, to: BASE + 22 * DAY - 7 }]) {
+    for (const filter of [{}, { channel: "email" }, { country: "FR" }]) {
+      out.push(
+        await counts.countEventsAndPeople(env.DB, siteId, range, filter),
+        await counts.countSessions(env.DB, siteId, range, filter),
+        await counts.countTouchpoints(env.DB, siteId, range, filter),
+        sortRows(await counts.eventSeries(env.DB, siteId, range, filter, "day", "purchase")),
+        sortRows(await counts.sessionSeries(env.DB, siteId, range, filter, "week")),
+        await counts.channelCounts(env.DB, siteId, range, filter, "purchase"),
+        await counts.eventNames(env.DB, siteId, range, filter),
+        [...(await counts.cohortActivity(env.DB, siteId, range, filter, "week")).activeBuckets.values()].map((b) => b.sort().join()).sort(),
+      );
+    }
+  }
+  return out;
+}
+
+const sortRows = <T extends { bucket: number }>(rows: T[]) => rows.sort((a, b) => a.bucket - b.bucket);
+
 async function oracle(siteId: string) {
   const out: unknown[] = [];
   for (const q of QUERIES) out.push(norm(await scanJourneys(env.DB, siteId, { filter: {}, ...q })));
@@ -149,7 +172,10 @@ describe("journey store", () => {
     const late = events.filter((e) => e.ts >= BASE + 25 * DAY);
     for (const site of [aged, kept]) await storePayloads(env, [{ siteId: site.id, archiveKey: `age/${site.id}`, part: 0, parts: 1, events: early, filtered: [] }]);
     const before = await answers(aged.id);
+    const countsBefore = await countsOf(aged.id);
     expect((before[0] as Journey[]).length).toBeGreaterThan(0);
+    expect(countsBefore[0]).toMatchObject({ events: expect.any(Number) });
+    expect((countsBefore[0] as { events: number }).events).toBeGreaterThan(0);
 
     // Horizon at day 20: what lies before it leaves the raw tables.
     const result = await ageRawEvents(env.DB, (await siteById(env.DB, aged.id, 0))!, BASE + 30 * DAY);
@@ -157,6 +183,8 @@ describe("journey store", () => {
     const left = (await env.DB.prepare("SELECT min(ts) AS t FROM events WHERE site_id = ?").bind(aged.id).first<{ t: number }>())!.t;
     expect(left).toBeGreaterThanOrEqual(BASE + 20 * DAY);
     expect(await answers(aged.id)).toEqual(before);
+    // Counts too: what the raw tables no longer hold is counted from the states.
+    expect(await countsOf(aged.id)).toEqual(countsBefore);
 
     // Later events, and a redelivery of the last early ones, fold in as on the site that kept everything.
     for (const site of [aged, kept]) {
@@ -166,6 +194,7 @@ describe("journey store", () => {
       ]);
     }
     const [a, k] = [await answers(aged.id), await answers(kept.id)];
+    expect(await countsOf(aged.id)).toEqual(await countsOf(kept.id));
     // Person ids differ between the two sites: compare the answers with them left out.
     const anon = (x: unknown) => JSON.parse(JSON.stringify(x, (key, v) => (key === "personId" ? undefined : v)));
     const sortAll = (xs: unknown[]) => xs.map((x) => (Array.isArray(x) ? anon(x).map((j: unknown) => JSON.stringify(j)).sort() : Object.values(anon(x)).map((v) => JSON.stringify(v)).sort()));

@@ -17,13 +17,19 @@ export interface EventPlace {
 
 export interface StateEvent extends EventPlace {
   ts: number;
-  name: string;
+  /** null for a page or screen view, an identify, an alias: every event is here, named or not. */
+  name: string | null;
   stage: string | null;
   revenue: number | null;
 }
 
+/** A touchpoint, and whether it opened a session (else: an event that named another channel). */
+export interface StateTouch extends Touch {
+  session: boolean;
+}
+
 export interface PersonState {
-  touches: Touch[];
+  touches: StateTouch[];
   events: StateEvent[];
 }
 
@@ -49,7 +55,7 @@ export function foldState(olds: PersonState[], fresh: PersonState, agedBefore: n
 // places), times are deltas from the previous entry, and a place is one number: about 12 bytes an
 // event where the raw row and its indexes take some 650.
 // { v: 1, s: [strings], p: [[channel, source, campaign, country, device, in] as string numbers, -1 = null],
-//   t: [[dt, place]...], e: [[dt, name, place, stage?, revenue?]...] }
+//   t: [[dt, place, 1 when not a session start?]...], e: [[dt, name or -1, place, stage?, revenue?]...] }
 interface Packed {
   v: 1;
   s: string[];
@@ -79,6 +85,7 @@ export function packState(state: PersonState): string {
   let last = 0;
   const t = state.touches.map((x) => {
     const row = [x.ts - last, place(x, x.channel)];
+    if (!x.session) row.push(1);
     last = x.ts;
     return row;
   });
@@ -102,15 +109,15 @@ export function unpackState(text: string): PersonState {
     return { channel: str(channel)!, source: str(source), campaign: str(campaign), country: str(country), device: str(device), in: str(inChannel)! };
   };
   let ts = 0;
-  const touches = t.map(([dt, pl]) => {
+  const touches = t.map(([dt, pl, notSession]) => {
     ts += dt;
     const { in: _, ...where } = placeOf(pl);
-    return { ts, ...where };
+    return { ts, ...where, session: notSession !== 1 };
   });
   ts = 0;
   const events = e.map(([dt, name, pl, stage, revenue]) => {
     ts += dt!;
-    return { ts, name: str(name)!, ...placeOf(pl!), stage: str(stage), revenue: revenue ?? null };
+    return { ts, name: str(name), ...placeOf(pl!), stage: str(stage), revenue: revenue ?? null };
   });
   return { touches, events };
 }

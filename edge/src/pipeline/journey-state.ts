@@ -25,10 +25,10 @@ const PEOPLE = `p AS (SELECT DISTINCT i.person_id FROM json_each(?2) j CROSS JOI
 
 /** API.md's touchpoints of those people from the horizon on (query/load/journeys TOUCHPOINTS_SQL). */
 const TOUCHES_SQL = `WITH ${PEOPLE}
-  SELECT k.person_id AS personId, s.start_ts AS ts, s.channel, s.source, s.campaign, s.country, s.device
+  SELECT k.person_id AS personId, s.start_ts AS ts, s.channel, s.source, s.campaign, s.country, s.device, 1 AS session
   FROM k CROSS JOIN sessions s INDEXED BY sessions_ident ON s.site_id = ?1 AND s.ident_key = k.ident_key WHERE s.start_ts >= (SELECT at FROM h)
   UNION ALL
-  SELECT k.person_id, e.ts, e.channel, e.source, e.campaign, e.country, e.device
+  SELECT k.person_id, e.ts, e.channel, e.source, e.campaign, e.country, e.device, 0
   FROM k CROSS JOIN events e ON e.site_id = ?1 AND e.ident_key = k.ident_key CROSS JOIN sessions s ON s.id = e.session_id
   WHERE e.ts >= (SELECT at FROM h) AND e.channel_explicit = 1 AND e.channel <> s.channel
   ORDER BY ts`;
@@ -37,7 +37,7 @@ const EVENTS_SQL = `WITH ${PEOPLE}
   SELECT k.person_id AS personId, e.ts, e.event AS name, e.stage, e.revenue, e.channel, e.source, e.campaign, e.country, e.device,
     CASE WHEN e.channel_explicit = 1 THEN e.channel ELSE s.channel END AS "in"
   FROM k CROSS JOIN events e ON e.site_id = ?1 AND e.ident_key = k.ident_key CROSS JOIN sessions s ON s.id = e.session_id
-  WHERE e.ts >= (SELECT at FROM h) AND e.event IS NOT NULL
+  WHERE e.ts >= (SELECT at FROM h)
   ORDER BY e.ts, e.id`;
 
 export interface Merge {
@@ -97,7 +97,9 @@ export async function refreshPeople(db: D1Database, siteId: string, settings: Si
   }
   const fresh = new Map<string, PersonState>();
   const stateOf = (p: string) => fresh.get(p) ?? fresh.set(p, { touches: [], events: [] }).get(p)!;
-  for (const { personId, ...t } of touches.results as (Touch & { personId: string })[]) stateOf(personId).touches.push(t);
+  for (const { personId, session, ...t } of touches.results as (Touch & { personId: string; session: number })[]) {
+    stateOf(personId).touches.push({ ...t, session: session === 1 });
+  }
   for (const { personId, ...e } of events.results as (StateEvent & { personId: string })[]) stateOf(personId).events.push(e);
 
   const lookbackMs = (settings.lookbackDays ?? 30) * DAY_MS;

@@ -17,11 +17,10 @@ import { FUNNEL_ORDERS, funnelByChannel, funnelSteps, reach } from "./funnel";
 import { channelCount, summarize, touchpointHistogram } from "./journey-stats";
 import { DAY_MS, touchMatches } from "./journeys";
 import {
-  channelCounts, cohortActivity, countEventsAndPeople, countSessions, countTouchpoints, eventNames, eventSeries, firstTimes,
-  namedEvents, peopleByStage, sessionSeries, vitalSamples, engagementByPage,
+  firstTimes, namedEvents, peopleByStage, vitalSamples, engagementByPage,
 } from "./load/aggregates";
 import { identKeysOf, recentEvents, resolvePerson, timeline } from "./load/events";
-import { personOfKeys } from "./load/sql";
+import { channelCounts, cohortActivity, countEventsAndPeople, countSessions, countTouchpoints, eventNames, eventSeries, sessionSeries } from "./load/counts";
 import { loadJourneys, loadTouchpoints } from "./load/journeys";
 import {
   asTime, ParamError, parseChoice, parseCommon, parseConversion, parseDuration, parseInteger, parseList, parseName,
@@ -33,9 +32,6 @@ import { isVitalName, vitalsByPage, withEngagement } from "./vitals";
 export const queryRoutes = readRoutes();
 
 queryRoutes.use("*", answerCache());
-
-/** Identity key -> person, shared by the requests on the same data. */
-const peopleOf = (c: C) => personOfKeys(c.env.DB, c.get("site").id, versionOf(c.req.raw));
 
 queryRoutes.get("/events", async (c) => {
   const q = queryOf(c);
@@ -49,10 +45,11 @@ queryRoutes.get("/overview", async (c) => {
   const common = parseCommon(q, Date.now());
   const db = c.env.DB;
   const siteId = c.get("site").id;
+  const version = versionOf(c.req.raw);
   const [counts, sessions, touchpoints, journeys] = await Promise.all([
-    peopleOf(c).then((people) => countEventsAndPeople(db, siteId, common, common.filter, people)),
-    countSessions(db, siteId, common, common.filter),
-    countTouchpoints(db, siteId, common, common.filter),
+    countEventsAndPeople(db, siteId, common, common.filter, version),
+    countSessions(db, siteId, common, common.filter, version),
+    countTouchpoints(db, siteId, common, common.filter, version),
     loadJourneys(db, siteId, journeyQuery(c, q, common)),
   ]);
   return c.json({ people: counts.people, sessions, events: counts.events, touchpoints, ...summarize(journeys) } satisfies OverviewBody);
@@ -210,7 +207,7 @@ queryRoutes.get("/retention", async (c) => {
   const q = queryOf(c);
   const common = parseCommon(q, Date.now());
   const interval = parseChoice(q, "interval", ["day", "week", "month"] as const, "week");
-  const { firstSeen, activeBuckets } = await cohortActivity(c.env.DB, c.get("site").id, common, common.filter, interval, await peopleOf(c));
+  const { firstSeen, activeBuckets } = await cohortActivity(c.env.DB, c.get("site").id, common, common.filter, interval, versionOf(c.req.raw));
   const people = firstSeen.map((p) => ({ firstSeen: p.firstSeen, activeBuckets: new Set(activeBuckets.get(p.personId)) }));
   return c.json({ interval, cohorts: cohorts(people, interval, common.from, common.to) } satisfies RetentionBody);
 });
@@ -238,8 +235,8 @@ queryRoutes.get("/timeseries", async (c) => {
   const buckets = bucketsBetween(common.from, common.to, interval);
   if (buckets.length > MAX_POINTS) throw new ParamError("interval", `more than ${MAX_POINTS} points: choose a longer interval or a shorter range`);
   const [events, sessions] = await Promise.all([
-    peopleOf(c).then((people) => eventSeries(c.env.DB, site.id, common, common.filter, interval, conversion, people)),
-    sessionSeries(c.env.DB, site.id, common, common.filter, interval),
+    eventSeries(c.env.DB, site.id, common, common.filter, interval, conversion, versionOf(c.req.raw)),
+    sessionSeries(c.env.DB, site.id, common, common.filter, interval, versionOf(c.req.raw)),
   ]);
   const eventsAt = new Map(events.map((r) => [r.bucket, r]));
   const sessionsAt = new Map(sessions.map((r) => [r.bucket, r.sessions]));
@@ -258,11 +255,11 @@ queryRoutes.get("/channels", async (c) => {
   const common = parseCommon(q, Date.now());
   const site = c.get("site");
   const conversion = parseConversion(q, site.settings.conversions);
-  return c.json({ channels: await channelCounts(c.env.DB, site.id, common, common.filter, conversion) } satisfies ChannelsBody);
+  return c.json({ channels: await channelCounts(c.env.DB, site.id, common, common.filter, conversion, versionOf(c.req.raw)) } satisfies ChannelsBody);
 });
 
 queryRoutes.get("/event-names", async (c) => {
   const common = parseCommon(queryOf(c), Date.now());
-  return c.json({ events: await eventNames(c.env.DB, c.get("site").id, common, common.filter) } satisfies EventNamesBody);
+  return c.json({ events: await eventNames(c.env.DB, c.get("site").id, common, common.filter, versionOf(c.req.raw)) } satisfies EventNamesBody);
 });
 

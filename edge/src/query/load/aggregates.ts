@@ -1,6 +1,6 @@
 // Counts the database can do itself (grouped in SQL, so only small results travel), and the
 // narrow row sets the pure analyses need.
-import type { ChannelRow, EventNameCount, StageCount } from "../api";
+import type { StageCount } from "../api";
 import type { Interval } from "../buckets";
 import type { TouchFilter } from "../journeys";
 import type { Range } from "../params";
@@ -23,87 +23,7 @@ export function bucketSql(interval: Interval, col: string): string {
   }
 }
 
-/** Events and people of the range; people are told apart from the identities the events carry. */
-export async function countEventsAndPeople(db: D1Database, siteId: string, range: Range, filter: TouchFilter, people: Map<string, string>) {
-  const f = filterClause("e", filter);
-  const params = [siteId, range.from, range.to, ...f.params];
-  const where = `WHERE e.site_id = ? AND e.ts BETWEEN ? AND ?${f.sql}`;
-  const [[row], keys] = await Promise.all([
-    all<{ events: number }>(db, `SELECT COUNT(*) AS events FROM events e ${where}`, params),
-    db.prepare(`SELECT DISTINCT e.ident_key FROM events e ${where}`).bind(...params).raw<[string]>(),
-  ]);
-  return { events: row.events, people: new Set(keys.map(([k]) => people.get(k))).size };
-}
 
-export async function countSessions(db: D1Database, siteId: string, range: Range, filter: TouchFilter): Promise<number> {
-  const f = filterClause("s", filter);
-  const [row] = await all<{ n: number }>(db, `SELECT COUNT(*) AS n FROM sessions s WHERE s.site_id = ? AND s.start_ts BETWEEN ? AND ?${f.sql}`, [
-    siteId, range.from, range.to, ...f.params,
-  ]);
-  return row.n;
-}
-
-export interface SeriesRow {
-  bucket: number;
-  events: number;
-  people: number;
-  conversions: number;
-}
-
-export async function eventSeries(
-  db: D1Database, siteId: string, range: Range, filter: TouchFilter, interval: Interval, conversion: string, people: Map<string, string>,
-): Promise<SeriesRow[]> {
-  const f = filterClause("e", filter, 4);
-  const bucket = bucketSql(interval, "e.ts");
-  const where = `WHERE e.site_id = ?1 AND e.ts BETWEEN ?2 AND ?3${f.sql}`;
-  const params = [siteId, range.from, range.to, ...f.params];
-  const [counts, keys] = await Promise.all([
-    all<Omit<SeriesRow, "people">>(
-      db,
-      `SELECT ${bucket} AS bucket, COUNT(*) AS events, SUM(e.event = ?${params.length + 1}) AS conversions FROM events e ${where} GROUP BY bucket`,
-      [...params, conversion],
-    ),
-    db.prepare(`SELECT DISTINCT ${bucket}, e.ident_key FROM events e ${where}`).bind(...params).raw<[number, string]>(),
-  ]);
-  const peopleIn = groupRows(keys, ([b]) => String(b), ([, k]) => people.get(k));
-  return counts.map((c) => ({ ...c, people: new Set(peopleIn.get(String(c.bucket))).size }));
-}
-
-export async function sessionSeries(db: D1Database, siteId: string, range: Range, filter: TouchFilter, interval: Interval) {
-  const f = filterClause("s", filter);
-  return all<{ bucket: number; sessions: number }>(
-    db,
-    `SELECT ${bucketSql(interval, "s.start_ts")} AS bucket, COUNT(*) AS sessions FROM sessions s
-     WHERE s.site_id = ? AND s.start_ts BETWEEN ? AND ?${f.sql} GROUP BY bucket`,
-    [siteId, range.from, range.to, ...f.params],
-  );
-}
-
-/** Sessions, touchpoints and conversions per channel (a conversion counts in the channel it happened in). */
-export async function channelCounts(db: D1Database, siteId: string, range: Range, filter: TouchFilter, conversion: string): Promise<ChannelRow[]> {
-  const [t, s, e] = ["t", "s", "e"].map((alias) => filterClause(alias, filter, 5));
-  return all<ChannelRow>(
-    db,
-    `SELECT channel, SUM(sessions) AS sessions, SUM(touchpoints) AS touchpoints, SUM(conversions) AS conversions FROM (
-       SELECT t.channel, 0 AS sessions, COUNT(*) AS touchpoints, 0 AS conversions FROM (${TOUCHPOINTS_SQL}) t WHERE 1${t.sql} GROUP BY t.channel
-       UNION ALL SELECT s.channel, COUNT(*), 0, 0 FROM sessions s WHERE s.site_id = ?1 AND s.start_ts BETWEEN ?2 AND ?3${s.sql} GROUP BY s.channel
-       UNION ALL SELECT ${EVENT_CHANNEL}, 0, 0, COUNT(*)
-         FROM events e JOIN sessions s ON s.id = e.session_id
-         WHERE e.site_id = ?1 AND e.event = ?4 AND e.ts BETWEEN ?2 AND ?3${e.sql} GROUP BY 1
-     ) GROUP BY channel ORDER BY touchpoints DESC, channel`,
-    [siteId, range.from, range.to, conversion, ...t.params],
-  );
-}
-
-export async function eventNames(db: D1Database, siteId: string, range: Range, filter: TouchFilter) {
-  const f = filterClause("e", filter);
-  return all<EventNameCount>(
-    db,
-    `SELECT e.event AS name, COUNT(*) AS count FROM events e
-     WHERE e.site_id = ? AND e.ts BETWEEN ? AND ? AND e.event IS NOT NULL${f.sql} GROUP BY e.event ORDER BY count DESC, name`,
-    [siteId, range.from, range.to, ...f.params],
-  );
-}
 
 /** People by the stage of their latest staged event in the range: where each customer stands now. */
 export async function peopleByStage(db: D1Database, siteId: string, range: Range, filter: TouchFilter, version?: string): Promise<StageCount[]> {
@@ -180,24 +100,6 @@ export async function firstTimes(db: D1Database, siteId: string, range: Range, f
   return first;
 }
 
-/** People first seen in the range (over all their identities) and the buckets they were active in. */
-export async function cohortActivity(db: D1Database, siteId: string, range: Range, filter: TouchFilter, interval: Interval, people: Map<string, string>) {
-  const f = filterClause("e", filter);
-  const [firstSeen, active] = await Promise.all([
-    all<{ personId: string; firstSeen: number }>(
-      db,
-      `SELECT person_id AS personId, MIN(first_seen) AS firstSeen FROM identities WHERE site_id = ?
-       GROUP BY person_id HAVING firstSeen BETWEEN ? AND ?`,
-      [siteId, range.from, range.to],
-    ),
-    db
-      .prepare(`SELECT DISTINCT e.ident_key, ${bucketSql(interval, "e.ts")} FROM events e WHERE e.site_id = ? AND e.ts BETWEEN ? AND ?${f.sql}`)
-      .bind(siteId, range.from, range.to, ...f.params)
-      .raw<[string, number]>(),
-  ]);
-  return { firstSeen, activeBuckets: groupRows(active, ([key]) => people.get(key)!, ([, bucket]) => bucket) };
-}
-
 export interface LastTouchRow {
   personId: string;
   ts: number;
@@ -235,8 +137,3 @@ export async function userIdsOf(db: D1Database, siteId: string, people: string[]
   );
 }
 
-export async function countTouchpoints(db: D1Database, siteId: string, range: Range, filter: TouchFilter): Promise<number> {
-  const f = filterClause("t", filter, 4);
-  const [row] = await all<{ n: number }>(db, `SELECT COUNT(*) AS n FROM (${TOUCHPOINTS_SQL}) t WHERE 1${f.sql}`, [siteId, range.from, range.to, ...f.params]);
-  return row.n;
-}

@@ -23,6 +23,9 @@ export function statesInRange(db: D1Database, siteId: string, range: Range, vers
   });
 }
 
+/** A touchpoint as journeys carry it (the state's session flag left behind). */
+const asTouch = ({ ts, channel, source, campaign, country, device }: Touch): Touch => ({ ts, channel, source, campaign, country, device });
+
 export const conversionsOf = (events: StateEvent[], name: string): Conversion[] =>
   events.filter((e) => e.name === name).map(({ ts, channel, source, campaign, country, device, revenue }) => ({ ts, channel, source, campaign, country, device, revenue }));
 
@@ -75,7 +78,7 @@ export function journeysOfStates(states: Map<string, PersonState>, q: JourneyQue
   const touches = new Map<string, Touch[]>();
   const conversions = new Map<string, Conversion[]>();
   for (const [personId, s] of states) {
-    touches.set(personId, s.touches);
+    touches.set(personId, s.touches.map(asTouch));
     conversions.set(personId, conversionsOf(s.events, q.conversion));
   }
   return buildJourneys(touches, conversions, q);
@@ -85,18 +88,19 @@ export function journeysOfStates(states: Map<string, PersonState>, q: JourneyQue
 export function touchesIn(states: Map<string, PersonState>, range: Range): Map<string, Touch[]> {
   const out = new Map<string, Touch[]>();
   for (const [personId, s] of states) {
-    const own = s.touches.filter((t) => t.ts >= range.from && t.ts <= range.to);
+    const own = s.touches.filter((t) => t.ts >= range.from && t.ts <= range.to).map(asTouch);
     if (own.length) out.set(personId, own);
   }
   return out;
 }
 
 /** Named events of the range matching the filter (on the event's own columns), by person. */
-export function eventsIn(states: Map<string, PersonState>, range: Range, filter: TouchFilter, names: string[] | null): Map<string, StateEvent[]> {
+export function eventsIn(states: Map<string, PersonState>, range: Range, filter: TouchFilter, names: string[] | null): Map<string, (StateEvent & { name: string })[]> {
   const only = names === null ? null : new Set(names);
-  const out = new Map<string, StateEvent[]>();
+  const out = new Map<string, (StateEvent & { name: string })[]>();
   for (const [personId, s] of states) {
-    const own = s.events.filter((e) => e.ts >= range.from && e.ts <= range.to && (only === null || only.has(e.name)) && touchMatches(e, filter));
+    const own = s.events.filter((e): e is StateEvent & { name: string } =>
+      e.name !== null && e.ts >= range.from && e.ts <= range.to && (only === null || only.has(e.name)) && touchMatches(e, filter));
     if (own.length) out.set(personId, own);
   }
   return out;
