@@ -288,6 +288,30 @@ describe("risk and conversion events", () => {
   });
 });
 
+describe("a conversion stored before its journey", () => {
+  it("waits for the journey (the consumer writes it a step later), and after 15 minutes goes out without one", async () => {
+    const site = await createSite();
+    const hook = await addWebhook(site, { events: ["conversion"] });
+    const now = Date.now();
+    await sendBatch(site, [track("late", "newsletter_click", now - 2 * DAY, "email"), { ...track("late", "purchase", now - DAY, "web"), properties: { revenue: 10 } }]);
+    await waitFor(() => countRows("SELECT count(*) AS n FROM events WHERE site_id = ?", site.id), (c) => c === 2);
+    await waitFor(() => countRows("SELECT count(*) AS n FROM journeys WHERE site_id = ?", site.id), (c) => c > 0);
+    // As a sweep between the two writes of the consumer would find it: the event, no journey state.
+    await env.DB.batch([
+      env.DB.prepare("DELETE FROM journeys WHERE site_id = ?").bind(site.id),
+      env.DB.prepare("DELETE FROM person_state WHERE site_id = ?").bind(site.id),
+    ]);
+    const s = (await siteById(env.DB, site.id, 0))!;
+    expect((await runSiteAct(env, s, now)).conversionsSent).toBe(0);
+    expect((await runSiteAct(env, s, now + 60_000)).conversionsSent).toBe(0);
+    // Still no journey a quarter of an hour after it arrived: sent as it is, once.
+    expect((await runSiteAct(env, s, now + 16 * 60_000)).conversionsSent).toBe(1);
+    expect((await runSiteAct(env, s, now + 17 * 60_000)).conversionsSent).toBe(0);
+    const [row] = (await env.DB.prepare("SELECT body FROM webhook_deliveries WHERE webhook_id = ?").bind(hook.id).all<{ body: string }>()).results;
+    expect(JSON.parse(row.body).data).toMatchObject({ userIds: ["late"], event: "purchase", revenue: 10, credits: {}, touchpoints: [] });
+  });
+});
+
 describe("alerts and the weekly digest", () => {
   const today = Math.floor(Date.now() / DAY) * DAY;
 

@@ -21,7 +21,13 @@ const WEIGH: Record<WebhookModel, Weigh> = {
 
 const PER_SWEEP = 200;
 
-interface StoredConversion { id: number; identKey: string; event: string; ts: number; revenue: number | null; messageId: string }
+interface StoredConversion { id: number; identKey: string; event: string; ts: number; revenue: number | null; messageId: string; receivedAt: number }
+
+// The consumer stores events, then updates the touched people's journeys in a second step: a sweep
+// that runs in between sees the conversion before its journey. It stops there and takes it up on
+// the next run; past this age a conversion with no journey still goes out (with no credits) rather
+// than holding back every later one.
+const JOURNEY_WAIT_MS = 15 * 60_000;
 
 /** Credit shares (adding up to 1) of one converting journey by channel, under a rule-based model. */
 export function journeyCredits(journey: Journey, model: WebhookModel): Record<string, number> {
@@ -33,7 +39,7 @@ export async function sendConversions(env: Bindings, site: Site, now: number, ho
   const cursor = await readCursor(db, site.id, CONVERSION_CURSOR);
   if (cursor === null) return 0; // no destination has taken conversions yet
   const { results: rows } = await db.prepare(
-    `SELECT id, ident_key AS identKey, event, ts, revenue, message_id AS messageId FROM events
+    `SELECT id, ident_key AS identKey, event, ts, revenue, message_id AS messageId, received_at AS receivedAt FROM events
      WHERE site_id = ? AND id > ? AND is_conversion = 1 ORDER BY id LIMIT ?`).bind(site.id, cursor, PER_SWEEP).all<StoredConversion>();
   if (rows.length === 0) return 0;
   const model = (site.settings.attributionModel ?? DEFAULT_WEBHOOK_MODEL) as WebhookModel;
@@ -47,10 +53,14 @@ export async function sendConversions(env: Bindings, site: Site, now: number, ho
   }
   const personIds = [...new Set(rows.map((r) => people.get(r.identKey) ?? r.identKey))];
   const users = byPerson(await userIdsOf(db, site.id, personIds), (u) => u.userId);
-  const items = rows.map((r) => {
+  const items = [];
+  let last = cursor;
+  for (const r of rows) {
     const personId = people.get(r.identKey) ?? r.identKey;
     const journey = journeysOf.get(r.event)!.find((j) => j.personId === personId && j.conversion?.ts === r.ts);
-    return {
+    if (!journey && now - r.receivedAt < JOURNEY_WAIT_MS) break;
+    last = r.id;
+    items.push({
       key: `conversion:${r.messageId}`,
       data: {
         personId, userIds: users.get(personId) ?? [], event: r.event, messageId: r.messageId,
@@ -58,9 +68,9 @@ export async function sendConversions(env: Bindings, site: Site, now: number, ho
         credits: journey ? journeyCredits(journey, model) : {},
         touchpoints: (journey?.touchpoints ?? []).map((t) => ({ timestamp: new Date(t.ts).toISOString(), channel: t.channel, source: t.source, campaign: t.campaign })),
       },
-    };
-  });
+    });
+  }
   const sent = await emit(env, site, "conversion", items, now, hooks);
-  await moveCursor(db, site.id, CONVERSION_CURSOR, rows[rows.length - 1].id).run();
+  if (last > cursor) await moveCursor(db, site.id, CONVERSION_CURSOR, last).run();
   return sent;
 }
