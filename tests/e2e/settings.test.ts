@@ -118,6 +118,27 @@ describe("Settings view", () => {
     expect(await reader.getByRole("button", { name: "Save as follow-up rule" }).count()).toBe(0);
   });
 
+  it("adds an alert from Settings, names a refusal, lists and removes it", async () => {
+    const page = await signedIn(DEMO.adminToken);
+    await page.goto(`${worker.url}/#/settings?site=demo`);
+    const form = page.locator("form.add-alert");
+    await form.getByLabel("Metric").selectOption("cpa");
+    await form.getByLabel("When it is").selectOption("above");
+    await form.getByLabel("Value").fill("50");
+    await form.getByRole("button", { name: "Add alert" }).click();
+    // CPA is a channel's: the worker's refusal is shown as it named it.
+    await expect.poll(() => form.locator(".notice.error").textContent()).toContain("channel is required");
+    await form.getByLabel("Channel", { exact: true }).fill("paid_search");
+    await form.getByRole("button", { name: "Add alert" }).click();
+    const item = page.locator("ul.alerts li");
+    await expect.poll(() => item.count()).toBe(1);
+    expect(await item.textContent()).toContain("cpa of paid_search per day: above 50");
+    const listed = (await (await fetch(`${worker.url}/api/admin/sites/demo/alerts`, { headers: { authorization: `Bearer ${DEMO.adminToken}` } })).json()) as any;
+    expect(listed.alerts).toEqual([expect.objectContaining({ metric: "cpa", channel: "paid_search", period: "day", above: 50, below: null, changePct: null })]);
+    await item.getByRole("button", { name: "Remove" }).click();
+    await page.getByText("No alert yet.").waitFor();
+  });
+
   it("names the refusal of a URL the worker will not send to", async () => {
     const page = await signedIn(DEMO.adminToken);
     await page.goto(`${worker.url}/#/settings?site=demo`);

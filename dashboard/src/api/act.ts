@@ -3,7 +3,7 @@
 import {
   list, obj, readAlertRule, readCreatedWebhook, readDelivery, readDeliveryQueued, readFollowUpRule, readWebhook, readWebhookListItem,
 } from "./decoders";
-import type { WebhookEvent, WebhookFormat, WebhookStatus } from "./types";
+import type { AlertMetric, WebhookEvent, WebhookFormat, WebhookStatus } from "./types";
 
 export type Request = (path: string, init?: RequestInit) => Promise<unknown>;
 
@@ -18,6 +18,15 @@ export interface NewRule {
   started: string;
   expected: string;
   after: string;
+}
+
+export interface NewAlert {
+  metric: AlertMetric;
+  period: "day" | "week";
+  channel?: string;
+  above?: number;
+  below?: number;
+  changePct?: number;
 }
 
 export function createActClient(siteId: string, request: Request) {
@@ -42,6 +51,7 @@ export function createActClient(siteId: string, request: Request) {
       await request(`${site}/rules/${encodeURIComponent(id)}`, { method: "DELETE" });
     },
     alerts: async () => list(readAlertRule)(obj(await request(`${site}/alerts`)).alerts),
+    addAlert: async (input: NewAlert) => readAlertRule(await request(`${site}/alerts`, { method: "POST", body: JSON.stringify(input) })),
     deleteAlert: async (id: string) => {
       await request(`${site}/alerts/${encodeURIComponent(id)}`, { method: "DELETE" });
     },

@@ -1,7 +1,7 @@
 import { html } from "htm/preact";
 import { useState } from "preact/hooks";
 import { WEBHOOK_EVENTS } from "@parcours/edge/api";
-import type { AlertRule, CreatedWebhook, Delivery, FollowUpRule, WebhookEvent, WebhookFormat, WebhookListItem } from "../api/types";
+import type { AlertMetric, AlertRule, CreatedWebhook, Delivery, FollowUpRule, WebhookEvent, WebhookFormat, WebhookListItem } from "../api/types";
 import type { ActClient } from "../api/act";
 import { ChoiceSelect } from "../components/choice-select";
 import { Loadable } from "../components/loadable";
@@ -21,6 +21,40 @@ export function SettingsView({ act }: ViewProps) {
     <//>`;
   }
   return html`<${Destinations} act=${act} /><${RulesAndAlerts} act=${act} />`;
+}
+
+const METRICS: [AlertMetric, string][] = [
+  ["conversions", "Conversions"], ["conversion_rate", "Conversion rate"], ["cpa", "CPA of a channel"], ["roas", "ROAS of a channel"],
+  ["stalled", "Newly stalled people"], ["lcp_p75", "LCP p75 (ms)"], ["inp_p75", "INP p75 (ms)"], ["cls_p75", "CLS p75"], ["events", "Events"],
+];
+const LIMITS: [string, string][] = [["above", "above"], ["below", "below"], ["changePct", "changes by % (either way)"]];
+
+/** One alert: a metric, a period and one limit; the edge names any refusal. */
+function AddAlert({ act, onAdded }: { act: ActClient; onAdded: () => void }) {
+  const [metric, setMetric] = useState<AlertMetric>("conversions");
+  const [period, setPeriod] = useState<"day" | "week">("day");
+  const [limit, setLimit] = useState("changePct");
+  const [value, setValue] = useState("");
+  const [channel, setChannel] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const submit = (e: Event) => {
+    e.preventDefault();
+    setError(null);
+    const n = Number(value);
+    if (value.trim() === "" || !Number.isFinite(n)) return setError("give a number");
+    act.addAlert({ metric, period, [limit]: n, ...(channel.trim() ? { channel: channel.trim() } : {}) })
+      .then(() => { setValue(""); onAdded(); }, (err: Error) => setError(err.message));
+  };
+  return html`<form class="add-alert controls" onSubmit=${submit}>
+    <${ChoiceSelect} label="Metric" value=${metric} options=${METRICS} onChange=${(v: string) => setMetric(v as AlertMetric)} />
+    <label class="field"><span>Channel</span><input value=${channel} placeholder=${metric === "cpa" || metric === "roas" ? "required" : "any"}
+      onInput=${(e: Event) => setChannel((e.target as HTMLInputElement).value)} /></label>
+    <${ChoiceSelect} label="Period" value=${period} options=${[["day", "day"], ["week", "week"]]} onChange=${(v: string) => setPeriod(v as "day" | "week")} />
+    <${ChoiceSelect} label="When it is" value=${limit} options=${LIMITS} onChange=${setLimit} />
+    <label class="field"><span>Value</span><input inputmode="decimal" value=${value} onInput=${(e: Event) => setValue((e.target as HTMLInputElement).value)} /></label>
+    <button type="submit">Add alert</button>
+    ${error && html`<p class="notice error" role="alert">${error}</p>`}
+  </form>`;
 }
 
 const limitText = (a: AlertRule) => [a.above !== null && `above ${a.above}`, a.below !== null && `below ${a.below}`,
@@ -48,7 +82,8 @@ function RulesAndAlerts({ act }: { act: ActClient }) {
       </ul>`}
     <//>
     <h3>Alerts</h3>
-    <${Loadable} state=${alerts} isEmpty=${(list: AlertRule[]) => list.length === 0} empty="No alert yet (POST /api/admin/sites/:site/alerts).">
+    <${AddAlert} act=${act} onAdded=${() => setVersion((v) => v + 1)} />
+    <${Loadable} state=${alerts} isEmpty=${(list: AlertRule[]) => list.length === 0} empty="No alert yet.">
       ${(list: AlertRule[]) => html`<ul class="alerts">
         ${list.map((a) => html`<li data-id=${a.id}><strong>${a.name}</strong>
           <span class="muted"> ${a.metric}${a.channel ? ` of ${a.channel}` : ""} per ${a.period}: ${limitText(a)}</span>
