@@ -2,7 +2,7 @@
 // store, by scanning the raw events and sessions of the range. The state-backed answers must
 // equal these on the same stored data (tests/worker/journey-store.test.ts).
 import { buildJourneys, type Conversion, type Journey, type Touch } from "../../../edge/src/core/journeys";
-import type { JourneyQuery } from "../../../edge/src/query/load/state";
+import type { JourneyQuery } from "../../../edge/src/query/load/journeys";
 import type { Range } from "../../../edge/src/query/params";
 import type { TouchFilter } from "../../../edge/src/core/journeys";
 import { EVENT_CHANNEL, filterClause, groupRows } from "../../../edge/src/query/load/sql";

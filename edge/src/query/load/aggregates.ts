@@ -5,7 +5,8 @@ import type { Interval } from "../buckets";
 import type { TouchFilter } from "../journeys";
 import type { Range } from "../params";
 import type { PageEngagement } from "../api";
-import { all, EVENT_CHANNEL, filterClause, groupRows } from "./sql";
+import { all, EVENT_CHANNEL, filterClause, groupRows, personOfKeys } from "./sql";
+import { joinByPerson, partsOf } from "./horizon";
 import { eventsIn, statesInRange } from "./state";
 import { TOUCHPOINTS_SQL } from "./journeys";
 
@@ -27,12 +28,30 @@ export function bucketSql(interval: Interval, col: string): string {
 
 /** People by the stage of their latest staged event in the range: where each customer stands now. */
 export async function peopleByStage(db: D1Database, siteId: string, range: Range, filter: TouchFilter, version?: string): Promise<StageCount[]> {
-  const counts = new Map<string, number>();
-  for (const list of eventsIn(await statesInRange(db, siteId, range, version), range, filter, null).values()) {
-    let stage: string | null = null;
-    for (const e of list) stage = e.stage ?? stage;
-    if (stage) counts.set(stage, (counts.get(stage) ?? 0) + 1);
+  const { raw, aged } = await partsOf(db, siteId, range);
+  const latest = new Map<string, { stage: string; ts: number }>();
+  const keep = (person: string, stage: string, ts: number) => {
+    if ((latest.get(person)?.ts ?? -Infinity) < ts) latest.set(person, { stage, ts });
+  };
+  if (aged) {
+    for (const [personId, list] of eventsIn(await statesInRange(db, siteId, aged, version), aged, filter, null)) {
+      for (const e of list) if (e.stage !== null) keep(personId, e.stage, e.ts);
+    }
   }
+  if (raw) {
+    const f = filterClause("e", filter);
+    // Latest per identity in SQL (SQLite takes the bare column `stage` from the row holding MAX(ts)),
+    // then latest per person across their identities.
+    const [rows, people] = await Promise.all([
+      db.prepare(`SELECT e.ident_key, e.stage, MAX(e.ts) FROM events e
+         WHERE e.site_id = ? AND e.ts BETWEEN ? AND ? AND e.stage IS NOT NULL${f.sql} GROUP BY e.ident_key`)
+        .bind(siteId, raw.from, raw.to, ...f.params).raw<[string, string, number]>(),
+      personOfKeys(db, siteId, version),
+    ]);
+    for (const [key, stage, ts] of rows) keep(people.get(key)!, stage, ts);
+  }
+  const counts = new Map<string, number>();
+  for (const { stage } of latest.values()) counts.set(stage, (counts.get(stage) ?? 0) + 1);
   return [...counts].map(([stage, n]) => ({ stage, people: n }));
 }
 
@@ -72,7 +91,7 @@ export async function engagementByPage(db: D1Database, siteId: string, range: Ra
 export interface NamedEvent {
   ts: number;
   name: string;
-  /** The channel it happened in, when asked for. */
+  /** The channel it happened in, when asked for (it costs a join with its session). */
   channel: string | null;
 }
 
@@ -80,24 +99,47 @@ export interface NamedEvent {
 export async function namedEvents(
   db: D1Database, siteId: string, range: Range, filter: TouchFilter, names: string[] | null, opts: { version?: string; withChannel: boolean },
 ): Promise<Map<string, NamedEvent[]>> {
-  const out = new Map<string, NamedEvent[]>();
-  for (const [personId, list] of eventsIn(await statesInRange(db, siteId, range, opts.version), range, filter, names)) {
-    out.set(personId, list.map((e) => ({ ts: e.ts, name: e.name, channel: opts.withChannel ? e.in : null })));
+  const { raw, aged } = await partsOf(db, siteId, range);
+  const before = new Map<string, NamedEvent[]>();
+  if (aged) {
+    for (const [personId, list] of eventsIn(await statesInRange(db, siteId, aged, opts.version), aged, filter, names)) {
+      before.set(personId, list.map((e) => ({ ts: e.ts, name: e.name, channel: opts.withChannel ? e.in : null })));
+    }
   }
-  return out;
+  if (!raw) return before;
+  const f = filterClause("e", filter);
+  const only = names === null ? "e.event IS NOT NULL" : "e.event IN (SELECT value FROM json_each(?))";
+  const [rows, people] = await Promise.all([
+    db.prepare(`SELECT e.ident_key, e.ts, e.event, ${opts.withChannel ? EVENT_CHANNEL : "NULL"}
+       FROM events e ${opts.withChannel ? "JOIN sessions s ON s.id = e.session_id" : ""}
+       WHERE e.site_id = ? AND e.ts BETWEEN ? AND ? AND ${only}${f.sql} ORDER BY e.ts, e.id`)
+      .bind(siteId, raw.from, raw.to, ...(names === null ? [] : [JSON.stringify(names)]), ...f.params)
+      .raw<[string, number, string, string | null]>(),
+    personOfKeys(db, siteId, opts.version),
+  ]);
+  return joinByPerson(before, groupRows(rows, ([key]) => people.get(key)!, ([, ts, name, channel]) => ({ ts, name, channel })));
 }
 
 /** Each person's first time of each event name in the range. */
 export async function firstTimes(db: D1Database, siteId: string, range: Range, filter: TouchFilter, version?: string) {
-  const first: { personId: string; name: string; firstTs: number }[] = [];
-  for (const [personId, list] of eventsIn(await statesInRange(db, siteId, range, version), range, filter, null)) {
-    const seen = new Set<string>();
-    for (const e of list) if (!seen.has(e.name)) {
-      seen.add(e.name);
-      first.push({ personId, name: e.name, firstTs: e.ts });
-    }
+  const first = new Map<string, { personId: string; name: string; firstTs: number }>();
+  const keep = (personId: string, name: string, ts: number) => {
+    const id = `${personId}\u0000${name}`;
+    if ((first.get(id)?.firstTs ?? Infinity) > ts) first.set(id, { personId, name, firstTs: ts });
+  };
+  const { raw, aged } = await partsOf(db, siteId, range);
+  if (aged) for (const [personId, list] of eventsIn(await statesInRange(db, siteId, aged, version), aged, filter, null)) for (const e of list) keep(personId, e.name, e.ts);
+  if (raw) {
+    const f = filterClause("e", filter);
+    const [rows, people] = await Promise.all([
+      db.prepare(`SELECT e.ident_key, e.event, MIN(e.ts) FROM events e
+         WHERE e.site_id = ? AND e.ts BETWEEN ? AND ? AND e.event IS NOT NULL${f.sql} GROUP BY e.ident_key, e.event`)
+        .bind(siteId, raw.from, raw.to, ...f.params).raw<[string, string, number]>(),
+      personOfKeys(db, siteId, version),
+    ]);
+    for (const [key, name, ts] of rows) keep(people.get(key)!, name, ts);
   }
-  return first;
+  return [...first.values()];
 }
 
 export interface LastTouchRow {

@@ -11,27 +11,12 @@ import type { Range } from "../params";
 import { statesInRange } from "./state";
 import { personOfKeys } from "./sql";
 import * as raw from "./raw-counts";
+import { partsOf } from "./horizon";
 
 type States = Map<string, PersonState>;
 const inRange = (ts: number, r: Range) => ts >= r.from && ts <= r.to;
 const bump = <K>(m: Map<K, number>, k: K, by = 1) => m.set(k, (m.get(k) ?? 0) + by);
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
-interface Parts {
-  /** From the horizon on: the raw tables. */
-  raw: Range | null;
-  /** Before the horizon: the states. */
-  aged: Range | null;
-}
-
-async function partsOf(db: D1Database, siteId: string, range: Range): Promise<Parts> {
-  const row = await db.prepare("SELECT aged_before FROM journey_meta WHERE site_id = ?").bind(siteId).first<{ aged_before: number }>();
-  const h = row?.aged_before ?? 0;
-  return {
-    raw: range.to >= h ? { from: Math.max(range.from, h), to: range.to } : null,
-    aged: range.from < h ? { from: range.from, to: Math.min(range.to, h - 1) } : null,
-  };
-}
 
 const agedStates = (db: D1Database, siteId: string, r: Range, version?: string): Promise<States> => statesInRange(db, siteId, r, version);
 

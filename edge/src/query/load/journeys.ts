@@ -1,10 +1,13 @@
-// Touchpoints and journeys, read from the journey state the pipeline keeps (load/state.ts). The
-// SQL of API.md's touchpoints stays here for the counts that still read the raw tables.
-import type { Touch } from "../../core/journeys";
+// Touchpoints, conversions and journeys of a range. The site's own journey questions read the
+// journeys table the pipeline keeps; the rest read touchpoints and conversions split at the raw
+// horizon (load/horizon.ts): SQL over the raw tables after it, the people's states before it.
+import { unpackJourney } from "../../core/journey-pack";
+import { unpackState } from "../../core/person-state";
+import { buildJourneys, DAY_MS, touchMatches, type Conversion, type Journey, type Touch, type TouchFilter } from "../../core/journeys";
 import type { Range } from "../params";
-import { statesInRange, touchesIn } from "./state";
-
-export { loadJourneys, type JourneyQuery } from "./state";
+import { joinByPerson, partsOf } from "./horizon";
+import { groupRows, personOfKeys } from "./sql";
+import { asOf, conversionsIn, journeysOfStates, statesInRange, touchesIn } from "./state";
 
 /**
  * API.md's touchpoints: each session's start, and each event with an explicit channel other than
@@ -19,7 +22,83 @@ export const TOUCHPOINTS_SQL = `
   FROM events e JOIN sessions s ON s.id = e.session_id
   WHERE e.site_id = ?1 AND e.ts BETWEEN ?2 AND ?3 AND e.channel_explicit = 1 AND e.channel <> s.channel`;
 
+type TouchTuple = [key: string, ts: number, channel: string, source: string | null, campaign: string | null, country: string | null, device: string | null];
+type ConversionTuple = [...TouchTuple, revenue: number | null];
+
+// The person of each row is looked up in the identity map rather than joined per row in SQL: at a
+// million events the join is most of the query's time. Rows come as arrays (raw): naming every
+// column of every row costs too.
+
 /** Every touchpoint of the range by person, in time order. */
 export async function loadTouchpoints(db: D1Database, siteId: string, range: Range, version?: string): Promise<Map<string, Touch[]>> {
-  return touchesIn(await statesInRange(db, siteId, range, version), range);
+  const { raw, aged } = await partsOf(db, siteId, range);
+  const before = aged ? touchesIn(await statesInRange(db, siteId, aged, version), aged) : new Map<string, Touch[]>();
+  if (!raw) return before;
+  const [rows, people] = await Promise.all([
+    db.prepare(`${TOUCHPOINTS_SQL} ORDER BY ts`).bind(siteId, raw.from, raw.to).raw<TouchTuple>(),
+    personOfKeys(db, siteId, version),
+  ]);
+  return joinByPerson(before, groupRows(rows, ([key]) => people.get(key)!, ([, ts, channel, source, campaign, country, device]) => ({ ts, channel, source, campaign, country, device })));
 }
+
+export async function loadConversions(db: D1Database, siteId: string, event: string, range: Range, version?: string): Promise<Map<string, Conversion[]>> {
+  const { raw, aged } = await partsOf(db, siteId, range);
+  const before = aged ? conversionsIn(await statesInRange(db, siteId, aged, version), aged, event) : new Map<string, Conversion[]>();
+  if (!raw) return before;
+  const [rows, people] = await Promise.all([
+    db.prepare(`SELECT ident_key, ts, channel, source, campaign, country, device, revenue FROM events
+       WHERE site_id = ?1 AND event = ?2 AND ts BETWEEN ?3 AND ?4 ORDER BY ts`).bind(siteId, event, raw.from, raw.to).raw<ConversionTuple>(),
+    personOfKeys(db, siteId, version),
+  ]);
+  return joinByPerson(before, groupRows(rows, ([key]) => people.get(key)!,
+    ([, ts, channel, source, campaign, country, device, revenue]) => ({ ts, channel, source, campaign, country, device, revenue })));
+}
+
+export interface JourneyQuery extends Range {
+  conversion: string;
+  lookbackMs: number;
+  filter: TouchFilter;
+  /** The data version (see answer-cache.ts); with it, loads are shared between requests (sharedLoad). */
+  version?: string;
+}
+
+/** Whether the journeys table holds this question's journeys: the settings it was built for. */
+async function journeysTableServes(db: D1Database, siteId: string, q: JourneyQuery): Promise<boolean> {
+  const row = await db.prepare("SELECT journeys_key FROM journey_meta WHERE site_id = ?").bind(siteId).first<{ journeys_key: string | null }>();
+  if (!row?.journeys_key) return false;
+  const key = JSON.parse(row.journeys_key) as { conversions: string[]; lookbackDays: number };
+  return key.conversions.includes(q.conversion) && key.lookbackDays * DAY_MS === q.lookbackMs;
+}
+
+/**
+ * Journeys ending in the range that touch what the filter names. The site's own questions (a
+ * declared conversion, its lookback) read the journeys table; others build journeys from the
+ * states of the people of the range. People still active after the range's end are seen as they
+ * stood at that end either way (their journey then was open).
+ */
+export async function loadJourneys(db: D1Database, siteId: string, q: JourneyQuery): Promise<Journey[]> {
+  if (!(await journeysTableServes(db, siteId, q))) {
+    const wide = { from: q.from - q.lookbackMs, to: q.to };
+    const [touchpoints, conversions] = await Promise.all([
+      loadTouchpoints(db, siteId, wide, q.version), loadConversions(db, siteId, q.conversion, wide, q.version),
+    ]);
+    return buildJourneys(touchpoints, conversions, q);
+  }
+  const [rows, later] = await Promise.all([
+    db.prepare("SELECT person_id, end_ts, data FROM journeys WHERE site_id = ? AND conversion = ? AND end_ts BETWEEN ? AND ?")
+      .bind(siteId, q.conversion, q.from, q.to).raw<[string, number, string]>(),
+    // Active both in the range and after it: the table has their journeys as of now, the question
+    // asks as of `to`. None when the range ends now, the default.
+    db.prepare("SELECT person_id, data FROM person_state WHERE site_id = ? AND last_ts > ?2 AND first_ts <= ?2 AND last_ts >= ?3")
+      .bind(siteId, q.to, q.from).raw<[string, string]>(),
+  ]);
+  const asOfTo = new Map(later.map(([personId, data]) => [personId, asOf(unpackState(data), q.to)]));
+  const out: Journey[] = [];
+  for (const [personId, endTs, data] of rows) {
+    if (asOfTo.has(personId)) continue;
+    const j = unpackJourney(personId, endTs, data);
+    if (j.touchpoints.some((t) => touchMatches(t, q.filter))) out.push(j);
+  }
+  return out.concat(journeysOfStates(asOfTo, q));
+}
+

@@ -4,7 +4,8 @@ import type { Range } from "../params";
 import type { GroupBy } from "../attribution/attribute";
 import { NONE } from "../attribution/attribute";
 import type { TouchFilter } from "../journeys";
-import { EVENT_CHANNEL, filterClause } from "../load/sql";
+import { EVENT_CHANNEL, filterClause, groupRows, personOfKeys } from "../load/sql";
+import { joinByPerson, partsOf } from "../load/horizon";
 import { eventsIn, statesInRange } from "../load/state";
 import { isPlainObject } from "../../lib/guards";
 import { FEEDBACK_KINDS, type Answer, type FeedbackKind } from "./feedback";
@@ -56,18 +57,38 @@ export async function feedbackEvents(db: D1Database, siteId: string, range: Rang
 
 /** Every stage-mapped event per person, in time order: a person's stage at any time is the latest before it. */
 export async function stageEvents(db: D1Database, siteId: string, range: Range, version?: string): Promise<Map<string, { ts: number; stage: string }[]>> {
-  const out = new Map<string, { ts: number; stage: string }[]>();
-  for (const [personId, list] of eventsIn(await statesInRange(db, siteId, range, version), range, {}, null)) {
-    const staged = list.flatMap((e) => (e.stage === null ? [] : [{ ts: e.ts, stage: e.stage }]));
-    if (staged.length) out.set(personId, staged);
+  const { raw, aged } = await partsOf(db, siteId, range);
+  const before = new Map<string, { ts: number; stage: string }[]>();
+  if (aged) {
+    for (const [personId, list] of eventsIn(await statesInRange(db, siteId, aged, version), aged, {}, null)) {
+      const staged = list.flatMap((e) => (e.stage === null ? [] : [{ ts: e.ts, stage: e.stage }]));
+      if (staged.length) before.set(personId, staged);
+    }
   }
-  return out;
+  if (!raw) return before;
+  const [rows, people] = await Promise.all([
+    db.prepare("SELECT ident_key, ts, stage FROM events WHERE site_id = ? AND ts BETWEEN ? AND ? AND stage IS NOT NULL ORDER BY ts")
+      .bind(siteId, raw.from, raw.to).raw<[string, number, string]>(),
+    personOfKeys(db, siteId, version),
+  ]);
+  return joinByPerson(before, groupRows(rows, ([key]) => people.get(key)!, ([, ts, stage]) => ({ ts, stage })));
 }
 
 /** First time each person did one of `names`. */
 export async function firstOf(db: D1Database, siteId: string, names: string[], version?: string): Promise<Map<string, number>> {
   const out = new Map<string, number>();
-  const all = { from: 0, to: Number.MAX_SAFE_INTEGER };
-  for (const [personId, list] of eventsIn(await statesInRange(db, siteId, all, version), all, {}, names)) out.set(personId, list[0].ts);
+  const { raw, aged } = await partsOf(db, siteId, { from: 0, to: Number.MAX_SAFE_INTEGER });
+  if (aged) for (const [personId, list] of eventsIn(await statesInRange(db, siteId, aged, version), aged, {}, names)) out.set(personId, list[0].ts);
+  if (raw) {
+    const [rows, people] = await Promise.all([
+      db.prepare("SELECT ident_key, MIN(ts) FROM events WHERE site_id = ? AND ts >= ? AND event IN (SELECT value FROM json_each(?)) GROUP BY ident_key")
+        .bind(siteId, raw.from, JSON.stringify(names)).raw<[string, number]>(),
+      personOfKeys(db, siteId, version),
+    ]);
+    for (const [key, ts] of rows) {
+      const p = people.get(key)!;
+      if (!out.has(p) || ts < out.get(p)!) out.set(p, ts);
+    }
+  }
   return out;
 }
