@@ -30,9 +30,6 @@ export async function storePayloads(env: Pick<Bindings, "DB">, payloads: QueuePa
     // After the events are committed: a failure here retries the hand-off, whose events are then
     // duplicates, but whose people are recomputed all the same (touchedKeys names them all).
     if (site) total.people += await refreshPeople(env.DB, siteId, site.settings, r.touchedKeys, r.merges);
-    // After the events are committed: a failure here retries the hand-off, whose events are then
-    // duplicates, but whose people are recomputed all the same (touchedKeys names them all).
-    if (site) total.people += await refreshPeople(env.DB, siteId, site.settings, r.touchedKeys, r.merges);
   }
   return total;
 }
