@@ -10,11 +10,19 @@ describe("ingest rate limits", () => {
       headers: { origin: "https://shop.example", "cf-connecting-ip": ip, "user-agent": "Mozilla/5.0 Firefox/130.0" },
       body: JSON.stringify({ writeKey: site.writeKey, batch: [{ type: "page", anonymousId: `rl-${ip}` }] }),
     });
-    const statuses: number[] = [];
-    for (let i = 0; i < 305; i++) statuses.push((await post("203.0.113.7")).status);
-    expect(statuses.filter((s) => s === 200)).toHaveLength(300);
-    const limited = await post("203.0.113.7");
-    expect(limited.status).toBe(429);
+    // The limit counts per 60 s window, and on a loaded machine 300 requests may straddle two
+    // windows: send until refused, then check nothing was refused before 300 got through.
+    let accepted = 0;
+    let limited: Response | undefined;
+    for (let i = 0; i < 700 && !limited; i++) {
+      const res = await post("203.0.113.7");
+      if (res.status === 200) accepted++;
+      else limited = res;
+    }
+    expect(limited?.status).toBe(429);
+    expect(accepted).toBeGreaterThanOrEqual(300);
+    expect(accepted).toBeLessThanOrEqual(600);
+    if (!limited) return;
     expect(limited.headers.get("retry-after")).toBe("60");
     expect((await limited.json<any>()).error.code).toBe("rate_limited");
     // Another client of the same site is not affected.
