@@ -3,6 +3,7 @@
 import { seed } from "../scripts/seed.mjs";
 import { DEMO } from "../scripts/dev-server.mjs";
 import * as read from "./read.mjs";
+import * as storage from "./storage.mjs";
 
 const EVENTS_PER_PERSON = 17.4; // what the seed generator produces on average
 
@@ -29,12 +30,31 @@ async function growTo(url, target, firstPerson) {
   return stored;
 }
 
-export async function run({ url, sizes = [100_000, 1_000_000] }) {
+/**
+ * Ages every raw event out (rawRetentionDays 1, the seed's events being days old), then prints
+ * what D1 keeps long-term, and one journey answer before and after (it must not change).
+ */
+async function ageAll(url, persistDir, events) {
+  const admin = { authorization: `Bearer ${DEMO.adminToken}`, "content-type": "application/json" };
+  const get = async (p) => (await fetch(`${url}/api/sites/demo${p}`, { headers: { authorization: "Bearer demo-read-token" } })).text();
+  const question = "/attribution?group_by=channel&from=2000-01-01";
+  const before = await get(question);
+  await fetch(`${url}/api/admin/sites/demo`, { method: "PATCH", headers: admin, body: JSON.stringify({ rawRetentionDays: 1 }) });
+  const t0 = performance.now();
+  const aged = await (await fetch(`${url}/api/admin/sites/demo/maintenance`, { method: "POST", headers: admin })).json();
+  console.log(`\nraw ageing: ${aged.rawEventsDeleted} raw events and ${aged.sessionsDeleted} sessions left D1 in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(`the same attribution answer after ageing: ${(await get(question)) === before ? "yes" : "NO"}`);
+  storage.print("after raw ageing", storage.tableBytes(persistDir), events);
+}
+
+export async function run({ url, sizes = [100_000, 1_000_000], persistDir }) {
   const results = [];
   for (const [i, size] of sizes.entries()) {
     const events = await growTo(url, size, i + 1);
     results.push({ events, ...(await read.run({ url })) });
+    if (persistDir) storage.print(`at ${Math.round(events / 1000)}k`, storage.tableBytes(persistDir), events);
   }
+  if (persistDir) await ageAll(url, persistDir, results.at(-1).events);
   if (results.length === 2) {
     const [a, b] = results;
     console.log(`\nGrowth from ${a.events} to ${b.events} stored events (${(b.events / a.events).toFixed(1)}x data):`);

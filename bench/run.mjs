@@ -27,9 +27,10 @@ if (dash && want("sizes")) await dash.run();
 const port = Number(process.env.BENCH_PORT ?? 8788);
 // Each part gets its own fresh local state: the ingest load must not skew the read data set.
 async function withServer(fn) {
-  const server = await startServer({ port, persistDir: mkdtempSync(path.join(tmpdir(), "parcours-bench-")) });
+  const persistDir = mkdtempSync(path.join(tmpdir(), "parcours-bench-"));
+  const server = await startServer({ port, persistDir });
   try {
-    return await fn(server.url);
+    return await fn(server.url, persistDir);
   } finally {
     await server.stop();
   }
@@ -41,5 +42,5 @@ if (want("ingest")) await withServer(async (url) => ingest.print(await ingest.ru
 if (want("read")) {
   // BENCH_SIZES=20000,100000 for a quicker run; the default is the 100k / 1M pair.
   const sizes = process.env.BENCH_SIZES ? process.env.BENCH_SIZES.split(",").map(Number) : undefined;
-  await withServer((url) => readSizes.run({ url, sizes }));
+  await withServer((url, persistDir) => readSizes.run({ url, sizes, persistDir }));
 }
