@@ -26,9 +26,11 @@ if (dash && want("sizes")) await dash.run();
 
 const port = Number(process.env.BENCH_PORT ?? 8788);
 // Each part gets its own fresh local state: the ingest load must not skew the read data set.
+// The cron stays off: locally it runs in the same single-threaded workerd as the requests, so its
+// minute-long sweeps at 1M events (churn scores, act) would sit in the middle of the timings.
 async function withServer(fn) {
   const persistDir = mkdtempSync(path.join(tmpdir(), "parcours-bench-"));
-  const server = await startServer({ port, persistDir });
+  const server = await startServer({ port, persistDir, cron: false });
   try {
     return await fn(server.url, persistDir);
   } finally {
