@@ -19,11 +19,14 @@ async function growTo(url, target, firstPerson) {
   const t0 = performance.now();
   // Distinct seeds per step, so the second step adds new people rather than repeating the first.
   const sent = people ? await seed({ url, people, seed: firstPerson }) : { sent: 0 };
+  // Drained when everything sent is stored; a consumer batch can take seconds under load, so a
+  // pause in the count alone says nothing (only a long one ends the wait).
   let stored = await storedEvents(url);
-  for (let last = -1; stored !== last; ) {
-    await new Promise((r) => setTimeout(r, 2000));
-    last = stored;
+  for (let last = stored, still = 0; stored < have + sent.sent && still < 30; ) {
+    await new Promise((r) => setTimeout(r, 1000));
     stored = await storedEvents(url);
+    still = stored === last ? still + 1 : 0;
+    last = stored;
   }
   const s = (performance.now() - t0) / 1000;
   console.log(`seeded ${sent.sent} events in ${s.toFixed(0)} s (${(sent.sent / s).toFixed(0)} stored events/s end to end); ${stored} stored`);
