@@ -6,7 +6,6 @@ import type { FollowUpRuleRow, WebhookRow } from "../db/schema";
 import { emit } from "../act/emit";
 import { DAY_MS } from "../query/journeys";
 import { DEFAULT_RANGE_MS } from "../query/params";
-import { personOfKeys } from "../query/load/sql";
 import { stalledRows } from "../query/stalled-rows";
 
 const MAX_PER_RUN = 10_000;
@@ -16,7 +15,6 @@ export async function runFollowUpRules(env: Bindings, site: Site, now: number, h
     `SELECT id, name, started, expected, after, after_ms AS afterMs, stage, channel FROM follow_up_rules WHERE site_id = ? ORDER BY created_at`)
     .bind(site.id).all<FollowUpRuleRow>();
   if (rules.length === 0) return 0;
-  const people = await personOfKeys(env.DB, site.id);
   let sent = 0;
   for (const rule of rules) {
     // The default /stalled range, reaching back by the wait as well, so a start just judged is in.
