@@ -2,7 +2,7 @@
 // compact form kept at write time. Journey answers read this (O(people in range)) instead of the
 // raw events of the range (O(events)), and it outlives the raw events, which age out of D1.
 // Pure: rows in, state out; state in, text out.
-import type { Touch } from "./journeys";
+import type { Conversion, Touch } from "./journeys";
 
 /** Where an event happened: its own columns (what filters match) and the channel it happened in. */
 export interface EventPlace {
@@ -121,6 +121,10 @@ export function unpackState(text: string): PersonState {
   });
   return { touches, events };
 }
+
+/** A person's conversions of one event name, as journeys take them. */
+export const conversionsOf = (events: StateEvent[], name: string): Conversion[] =>
+  events.filter((e) => e.name === name).map(({ ts, channel, source, campaign, country, device, revenue }) => ({ ts, channel, source, campaign, country, device, revenue }));
 
 /** The time span a state covers (null when empty): what selects the people of a range. */
 export function stateSpan(state: PersonState): { first: number; last: number } | null {

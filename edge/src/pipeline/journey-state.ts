@@ -2,19 +2,13 @@
 // A person's state is folded from what ageing froze (their old state before the site's raw
 // horizon) and what their raw rows from the horizon on say now, so a late event, an identity merge
 // or a redelivered batch gives the same state as if everything had arrived in order, once.
-import { foldState, latestStage, packState, stateSpan, unpackState, type PersonState, type StateEvent } from "../core/person-state";
+import { chunks, CHUNK } from "./chunks";
+import { conversionsOf, foldState, latestStage, packState, stateSpan, unpackState, type PersonState, type StateEvent } from "../core/person-state";
 import { packJourney } from "../core/journey-pack";
 import { personJourneys, DAY_MS, type Touch } from "../core/journeys";
 import type { SiteSettings } from "../db/schema";
 
 const json = (v: unknown) => JSON.stringify(v);
-const CHUNK = 400;
-
-function chunks<T>(xs: T[], n: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < xs.length; i += n) out.push(xs.slice(i, i + n));
-  return out;
-}
 
 // The people of the touched identities, and every identity of theirs (a merge joins old ones).
 // CROSS JOIN fixes the join order: left to itself SQLite drives these from the site's whole range
@@ -64,10 +58,7 @@ export const journeysKey = (s: SiteSettings) => JSON.stringify({ conversions: s.
 /** Journeys of a state for each declared conversion, under the site's lookback. */
 export function journeysOfState(personId: string, state: PersonState, conversions: string[], lookbackMs: number) {
   return conversions.flatMap((conversion) => {
-    const converted = state.events
-      .filter((e) => e.name === conversion)
-      .map(({ ts, channel, source, campaign, country, device, revenue }) => ({ ts, channel, source, campaign, country, device, revenue }));
-    return personJourneys(personId, state.touches, converted, lookbackMs).map((j) => ({ conversion, journey: j }));
+    return personJourneys(personId, state.touches, conversionsOf(state.events, conversion), lookbackMs).map((j) => ({ conversion, journey: j }));
   });
 }
 

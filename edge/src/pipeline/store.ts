@@ -5,6 +5,7 @@ import type { EnrichedEvent, FilteredEvent } from "./payload";
 import { identKeyOf, linksOf, stitch } from "./stitch";
 import { sessionize, type SessionState } from "./sessionize";
 import { isEngagementReport, storeEngagement } from "./engagement";
+import { chunks, CHUNK } from "./chunks";
 
 export interface StoreOptions {
   gapMs: number;
@@ -21,15 +22,7 @@ export interface StoreResult {
   merges: { from: string; to: string }[];
 }
 
-const CHUNK = 400; // events per INSERT statement: keeps each bound JSON well under D1's 2 MB value cap
-
 const defaultId = (prefix: string) => prefix + crypto.randomUUID().replace(/-/g, "").slice(0, 20);
-
-function chunks<T>(xs: T[], n: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < xs.length; i += n) out.push(xs.slice(i, i + n));
-  return out;
-}
 
 const json = (v: unknown) => JSON.stringify(v);
 

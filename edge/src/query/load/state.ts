@@ -1,7 +1,7 @@
 // Reads of the journey state the pipeline keeps (person_state, journeys): what journey answers
 // cost follows the people and journeys of their range, not its raw events, and stays the same
 // after raw events age out of D1.
-import { unpackState, type PersonState, type StateEvent } from "../../core/person-state";
+import { conversionsOf, unpackState, type PersonState, type StateEvent } from "../../core/person-state";
 import { buildJourneys, touchMatches, type Conversion, type Journey, type Touch, type TouchFilter } from "../../core/journeys";
 import type { Range } from "../params";
 import { sharedLoad } from "./sql";
@@ -24,9 +24,6 @@ export function statesInRange(db: D1Database, siteId: string, range: Range, vers
 
 /** A touchpoint as journeys carry it (the state's session flag left behind). */
 const asTouch = ({ ts, channel, source, campaign, country, device }: Touch): Touch => ({ ts, channel, source, campaign, country, device });
-
-const conversionsOf = (events: StateEvent[], name: string): Conversion[] =>
-  events.filter((e) => e.name === name).map(({ ts, channel, source, campaign, country, device, revenue }) => ({ ts, channel, source, campaign, country, device, revenue }));
 
 export function journeysOfStates(states: Map<string, PersonState>, q: Range & { conversion: string; lookbackMs: number; filter: TouchFilter }): Journey[] {
   const touches = new Map<string, Touch[]>();
