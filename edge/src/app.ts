@@ -5,6 +5,7 @@ import { apiError } from "./errors";
 import { ingestRoutes } from "./ingest/routes";
 import { adminRoutes } from "./admin/routes";
 import { actRoutes } from "./act/routes";
+import { shareRoutes } from "./admin/shares";
 import { authRoutes } from "./auth/routes";
 import { requireSiteRead } from "./auth/middleware";
 import { queryRoutes } from "./query/routes";
@@ -18,6 +19,7 @@ app.route("/", ingestRoutes);
 app.route("/api", authRoutes);
 // Before the admin routes: these also open to the admin's dashboard login (the Settings view).
 app.route("/api/admin/sites/:site", actRoutes);
+app.route("/api/admin/sites/:site", shareRoutes);
 app.route("/api/admin", adminRoutes);
 app.use("/api/sites/:site/*", requireSiteRead());
 app.route("/api/sites/:site", queryRoutes);

@@ -8,6 +8,7 @@ import {
   readAtRisk, readAttribution, readChannelRow, readChurn, readCohort, readEvent, readEventName, readFeedback, readFunnelStep,
   readJourneyStats, readOverview, readPaths, readRoi, readSession, readStalledPerson, readTimeline, readTimePoint, readTransitions,
   readValueSegments, readVitalsPage, list, readCreatedWebhook, readWebhookListItem, readDelivery, readDeliveryQueued, readWebhook, readFollowUpRule, readAlertRule,
+  readCreatedShare, readShare, readShareSession,
 } from "../../dashboard/src/api/decoders";
 import { env } from "cloudflare:test";
 import { BASE, createSite, read, sendBatch, waitFor, type TestSite } from "./helpers";
@@ -134,5 +135,19 @@ describe("the dashboard reads what the edge sends", () => {
     const alerts = await siteCall("/alerts");
     expect(alerts.alerts.length).toBeGreaterThan(0);
     expect(list(readAlertRule)(alerts.alerts)).toEqual(alerts.alerts);
+  });
+
+  it("the shared link bodies: created, listed, and the link's own session", async () => {
+    const admin = { authorization: `Bearer ${env.PARCOURS_ADMIN_TOKEN}`, "content-type": "application/json" };
+    const created = await (await SELF.fetch(`${BASE}/api/admin/sites/${site.id}/shares`,
+      { method: "POST", headers: admin, body: JSON.stringify({ views: ["overview", "live"], expiresAt: Date.now() + DAY }) })).json<any>();
+    expect(readCreatedShare(created)).toEqual(created);
+    const listed = await (await SELF.fetch(`${BASE}/api/admin/sites/${site.id}/shares`, { headers: admin })).json<any>();
+    expect(listed.shares.length).toBeGreaterThan(0);
+    expect(list(readShare)(listed.shares)).toEqual(listed.shares);
+    const token = new URL(created.url).hash.replace("#share=", "");
+    const session = await (await SELF.fetch(`${BASE}/api/share`, { headers: { authorization: `Bearer ${token}` } })).json<any>();
+    expect(session.views).toEqual(["overview", "live"]);
+    expect(readShareSession(session)).toEqual(session);
   });
 });

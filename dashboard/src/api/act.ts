@@ -1,9 +1,9 @@
 // Client of the Act admin API (API.md "Act"): a site's webhook destinations and delivery log.
 // Only the admin's session opens it; the Settings view is the one caller.
 import {
-  list, obj, readAlertRule, readCreatedWebhook, readDelivery, readDeliveryQueued, readFollowUpRule, readWebhook, readWebhookListItem,
+  list, obj, readAlertRule, readCreatedShare, readCreatedWebhook, readShare, readDelivery, readDeliveryQueued, readFollowUpRule, readWebhook, readWebhookListItem,
 } from "./decoders";
-import type { AlertMetric, WebhookEvent, WebhookFormat, WebhookStatus } from "./types";
+import type { AlertMetric, ShareView, WebhookEvent, WebhookFormat, WebhookStatus } from "./types";
 
 export type Request = (path: string, init?: RequestInit) => Promise<unknown>;
 
@@ -27,6 +27,11 @@ export interface NewAlert {
   above?: number;
   below?: number;
   changePct?: number;
+}
+
+export interface NewShare {
+  views: ShareView[];
+  expiresAt?: number;
 }
 
 export function createActClient(siteId: string, request: Request) {
@@ -54,6 +59,12 @@ export function createActClient(siteId: string, request: Request) {
     addAlert: async (input: NewAlert) => readAlertRule(await request(`${site}/alerts`, { method: "POST", body: JSON.stringify(input) })),
     deleteAlert: async (id: string) => {
       await request(`${site}/alerts/${encodeURIComponent(id)}`, { method: "DELETE" });
+    },
+    shares: async () => list(readShare)(obj(await request(`${site}/shares`)).shares),
+    /** The answer's url holds the link's token, which no later call shows again. */
+    addShare: async (input: NewShare) => readCreatedShare(await request(`${site}/shares`, { method: "POST", body: JSON.stringify(input) })),
+    deleteShare: async (id: string) => {
+      await request(`${site}/shares/${encodeURIComponent(id)}`, { method: "DELETE" });
     },
   };
 }

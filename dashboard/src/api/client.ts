@@ -3,7 +3,7 @@
 import {
   obj, readAtRisk, readAttribution, readChannelRow, readChurn, readCohort, readEvent, readEventName, readFeedback, readFunnelStep,
   readJourneyStats, readOverview, readPaths, readRoi, readSession, readSignedIn, readStalledPerson, readTimeline, readTimePoint,
-  readTransitions, readValueSegments, readVitalsPage, list, str,
+  readShareSession, readTransitions, readValueSegments, readVitalsPage, list, str,
 } from "./decoders";
 import type { Query, SignedIn } from "./types";
 import { createActClient } from "./act";
@@ -31,6 +31,8 @@ export interface ClientOptions {
   fetch?: typeof fetch;
   /** Called when the session cookie is missing or expired, so the app can show the login. */
   onUnauthorized?: () => void;
+  /** A shared link's token: sent as the bearer of every request instead of the session cookie. */
+  shareToken?: string;
 }
 
 export function createClient(options: ClientOptions = {}) {
@@ -38,8 +40,13 @@ export function createClient(options: ClientOptions = {}) {
 
   async function request(path: string, init: RequestInit = {}): Promise<unknown> {
     const response = await doFetch(path, {
-      credentials: "same-origin",
-      headers: { accept: "application/json", ...(init.body ? { "content-type": "application/json" } : {}) },
+      // A shared link reads as the link, never with a login this browser may also hold.
+      credentials: options.shareToken ? "omit" : "same-origin",
+      headers: {
+        accept: "application/json",
+        ...(init.body ? { "content-type": "application/json" } : {}),
+        ...(options.shareToken ? { authorization: `Bearer ${options.shareToken}` } : {}),
+      },
       ...init,
     });
     if (response.status === 204) return null;
@@ -60,6 +67,10 @@ export function createClient(options: ClientOptions = {}) {
     async session(): Promise<SignedIn | null> {
       const body = readSession(await request("/api/session"));
       return body.signedIn ? body : null;
+    },
+    /** What the shared link this client was made with opens (its site and views). */
+    async share() {
+      return readShareSession(await request("/api/share"));
     },
     async logout(): Promise<void> {
       await request("/api/logout", { method: "POST" });

@@ -3,12 +3,13 @@
 // dashboard forgets does not compile). A missing or mistyped field becomes what its type allows —
 // null where the contract says null, else 0 / "" / [] / {} — so a view renders an empty state
 // instead of crashing while the API grows.
-import { ALERT_METRICS, MODELS, VITAL_NAMES, VITAL_RATINGS, WEBHOOK_EVENTS, WEBHOOK_FORMATS } from "@parcours/edge/api";
+import { ALERT_METRICS, MODELS, SHARE_VIEWS, VITAL_NAMES, VITAL_RATINGS, WEBHOOK_EVENTS, WEBHOOK_FORMATS } from "@parcours/edge/api";
 import type {
   ApiEvent, AtRiskBody, AtRiskPerson, AttributionBody, ChannelRow, ChurnBody, Cohort, Credits, EventNameCount, EventPage,
   FeedbackBody, FunnelStep, JourneyStatsBody, OverviewBody, PageEngagement, PageVitals, PathsBody, RoiBody, RoiRow, ScoreRow, SegmentSide,
   SessionBody, SignedIn, StalledPerson, TimelineBody, TimelineEvent, TimePoint, TransitionsBody, ValueSegmentsBody, VitalSummary,
   AlertRule, CreatedWebhook, Delivery, DeliveryQueued, FollowUpRule, Webhook, WebhookListItem,
+  CreatedShare, Share, ShareSession, ShareView,
 } from "./types";
 
 type Json = Record<string, unknown>;
@@ -229,3 +230,9 @@ export const readAlertRule = fields<AlertRule>({
   id: str, name: str, metric: oneOf(ALERT_METRICS, "events"), channel: strOrNull, period: oneOf(["day", "week"] as const, "day"),
   above: num, below: num, changePct: num, createdAt: count,
 });
+
+/** A shared link's views: unknown names are dropped, never shown as an empty tab. */
+const readShareViews: Reader<ShareView[]> = (value) => arr(value).filter((v): v is ShareView => (SHARE_VIEWS as readonly unknown[]).includes(v));
+export const readShare = fields<Share>({ id: str, views: readShareViews, expiresAt: num, createdAt: count });
+export const readCreatedShare = fields<CreatedShare>({ id: str, url: str, views: readShareViews, expiresAt: num, createdAt: count });
+export const readShareSession = fields<ShareSession>({ site: (v) => readSite(v), views: readShareViews, expiresAt: num });

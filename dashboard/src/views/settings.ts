@@ -9,6 +9,7 @@ import { Section } from "../components/section";
 import { formatDateTime, formatInt } from "../format";
 import { useFetch } from "../state/use-fetch";
 import type { ViewProps } from "./view-props";
+import { SharedLinks } from "./settings-shares";
 
 /**
  * Webhook destinations of the site (API.md "Act"): add, test, pause/resume, delete, and each one's
@@ -20,7 +21,7 @@ export function SettingsView({ act }: ViewProps) {
       <p class="notice">Webhook destinations are managed by the admin: sign in with the admin token to add, test or remove them.</p>
     <//>`;
   }
-  return html`<${Destinations} act=${act} /><${RulesAndAlerts} act=${act} />`;
+  return html`<${Destinations} act=${act} /><${RulesAndAlerts} act=${act} /><${SharedLinks} act=${act} />`;
 }
 
 const METRICS: [AlertMetric, string][] = [

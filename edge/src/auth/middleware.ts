@@ -7,6 +7,8 @@ import { apiError } from "../errors";
 import { safeEqual, sha256Hex } from "./crypto";
 import { siteById, siteBySecretKey, siteByWriteKey } from "../sites/catalog";
 import { COOKIE, verifySession, type SessionClaims } from "./session";
+import { isShareToken, SHARE_REFUSALS, shareByToken } from "./share";
+import { shareAllows } from "./share-scope";
 
 // Without a configured secret, sessions are signed with a per-isolate random key: they simply
 // do not survive a restart, which is safe.
@@ -43,6 +45,7 @@ export async function currentSession(c: Context<AppEnv>): Promise<SessionClaims 
 export function requireAdmin(opts: { session?: boolean } = {}): MiddlewareHandler<AppEnv> {
   return async function requireAdmin(c, next) {
     const token = bearer(c);
+    if (token && isShareToken(token)) return c.json({ error: apiError("forbidden", "a shared link only reads its site's dashboard") }, 403);
     const allowed = token ? isAdminToken(c.env, token) : opts.session === true && (await currentSession(c))?.sites === "*";
     if (!allowed) {
       return c.json({ error: apiError("unauthorized", "the admin token is required (Authorization: Bearer ...)") }, 401);
@@ -59,7 +62,17 @@ export function requireSiteRead(): MiddlewareHandler<AppEnv> {
     const site = await siteById(c.env.DB, siteId);
     const token = bearer(c);
     let allowed = false;
-    if (token) {
+    if (token && isShareToken(token)) {
+      // Checked against its row on every request, before the answer cache: a revoked link gets no
+      // answer, not even one cached while it was valid.
+      const grant = await shareByToken(c.env.DB, token, Date.now());
+      if (typeof grant === "string") return c.json({ error: apiError("unauthorized", SHARE_REFUSALS[grant]) }, 401);
+      const rest = c.req.path.split("/").slice(4).join("/");
+      if (grant.siteId !== siteId || !shareAllows(grant.views, c.req.method, rest)) {
+        return c.json({ error: apiError("forbidden", "this shared link does not open this page") }, 403);
+      }
+      allowed = true;
+    } else if (token) {
       allowed = isAdminToken(c.env, token) || (site !== null && safeEqual(await sha256Hex(token), site.readTokenHash));
       if (!allowed && ((await siteByWriteKey(c.env.DB, token)) || (await siteBySecretKey(c.env.DB, token)))) {
         return c.json({ error: apiError("forbidden", "write and secret keys can only write; use the site's read token") }, 403);

@@ -3,11 +3,13 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
 import { apiError } from "../errors";
-import type { SessionBody, SignedIn } from "../query/api";
+import type { SessionBody, ShareSession, SignedIn } from "../query/api";
 import { sha256Hex } from "./crypto";
 import { allSites } from "../sites/catalog";
 import { cookieHeader, signSession, type SessionClaims } from "./session";
-import { adminKey, currentSession, isAdminToken, KEY_CHARS, sessionSecret } from "./middleware";
+import { adminKey, bearer, currentSession, isAdminToken, KEY_CHARS, sessionSecret } from "./middleware";
+import { isShareToken, SHARE_REFUSALS, shareByToken } from "./share";
+import { siteById } from "../sites/catalog";
 
 export const authRoutes = new Hono<AppEnv>();
 
@@ -49,4 +51,15 @@ authRoutes.get("/session", async (c) => {
 authRoutes.post("/logout", (c) => {
   c.header("set-cookie", cookieHeader("", new URL(c.req.url).protocol === "https:", 0));
   return c.body(null, 204);
+});
+
+/** What a shared link opens (Bearer its token): the dashboard's session when opened through one. */
+authRoutes.get("/share", async (c) => {
+  const token = bearer(c);
+  if (!token || !isShareToken(token)) return c.json({ error: apiError("unauthorized", "a shared link's token is required (Authorization: Bearer ...)") }, 401);
+  const grant = await shareByToken(c.env.DB, token, Date.now());
+  if (typeof grant === "string") return c.json({ error: apiError("unauthorized", SHARE_REFUSALS[grant]) }, 401);
+  const site = await siteById(c.env.DB, grant.siteId);
+  if (!site) return c.json({ error: apiError("unauthorized", SHARE_REFUSALS.revoked) }, 401);
+  return c.json({ site: { id: site.id, name: site.name }, views: grant.views, expiresAt: grant.expiresAt } satisfies ShareSession);
 });

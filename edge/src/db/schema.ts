@@ -335,3 +335,20 @@ export const pageEngagement = sqliteTable("page_engagement", {
   country: text("country"),
   device: text("device"),
 }, (t) => [primaryKey({ columns: [t.siteId, t.messageId] }), index("page_engagement_site_ts").on(t.siteId, t.ts)]);
+
+/**
+ * Read-only dashboard links (API.md "shares"). Only the token's SHA-256 is kept, as for read
+ * tokens; every request through a link reads its row, so a delete revokes it at once.
+ */
+export const shares = sqliteTable("shares", {
+  id: text("id").primaryKey(),
+  siteId: text("site_id").notNull(),
+  tokenHash: text("token_hash").notNull(),
+  /** The dashboard views it opens (JSON array of SHARE_VIEWS names). */
+  views: text("views", { mode: "json" }).$type<string[]>().notNull(),
+  /** Epoch ms after which it opens nothing; null: until revoked. */
+  expiresAt: integer("expires_at"),
+  createdAt: integer("created_at").notNull(),
+}, (t) => [uniqueIndex("shares_token").on(t.tokenHash), index("shares_site").on(t.siteId)]);
+
+export type ShareRow = typeof shares.$inferSelect;

@@ -561,3 +561,39 @@ export interface AlertRule {
 export interface AlertsBody {
   alerts: AlertRule[];
 }
+
+// ---- shared links (admin API, issue 14) ----
+
+/** Dashboard views a shared link can open (the Settings view never). */
+export const SHARE_VIEWS = ["overview", "journeys", "funnel", "paths", "attribution", "channels", "stalled", "retention", "vitals", "value", "live"] as const;
+export type ShareView = (typeof SHARE_VIEWS)[number];
+/**
+ * A link created without `views` opens these: the aggregate views. Views that list people
+ * (stalled, value's at-risk list, live events, timelines) open only when named.
+ */
+export const DEFAULT_SHARE_VIEWS: readonly ShareView[] = ["overview", "journeys", "funnel", "paths", "attribution", "channels", "retention", "vitals"];
+
+/** A shared link as listed (GET .../shares): the token itself is never shown again. */
+export interface Share {
+  id: string;
+  views: ShareView[];
+  /** Epoch ms; null: until revoked. */
+  expiresAt: number | null;
+  createdAt: number;
+}
+
+export interface SharesBody {
+  shares: Share[];
+}
+
+/** POST .../shares answers 201 with the link; its token is in `url` only, this once. */
+export interface CreatedShare extends Share {
+  url: string;
+}
+
+/** GET /api/share (Bearer the link's token): what the link opens. */
+export interface ShareSession {
+  site: SiteRef;
+  views: ShareView[];
+  expiresAt: number | null;
+}
