@@ -7,7 +7,10 @@ import type { Pipeline } from "cloudflare:pipelines";
 import type { HistoryRow } from "./pipeline/history";
 
 export interface Bindings {
+  /** The catalog (sites, salts, dead letters), and the data of the sites placed on it (sites/site-db.ts). */
   DB: D1Database;
+  /** More databases for sites' data: SITE_DB_1..n (README, "Topology"). */
+  [siteDb: `SITE_DB_${number}`]: D1Database | undefined;
   ARCHIVE: R2Bucket;
   QUEUE: Queue<QueuePayload>;
   DLQ: Queue<QueuePayload>;
@@ -32,7 +35,7 @@ export interface Bindings {
 }
 
 /** A site as the request handlers see it: the row with its settings parsed. */
-export type Site = Omit<SiteRow, "settings"> & { settings: SiteSettings };
+export type Site = Omit<SiteRow, "settings"> & { settings: SiteSettings; /** Binding of its data (sites/site-db.ts); DB when absent. */ database?: string };
 
 export interface AppEnv {
   Bindings: Bindings;

@@ -2,6 +2,7 @@
 // state, enforce each site's retention period, refresh churn scores, and act (rules, alerts).
 import type { Bindings, Site } from "./env";
 import { allSites } from "./sites/catalog";
+import { siteDb } from "./sites/site-db";
 import { replayMissing } from "./pipeline/replay";
 import { refreshChurnScores } from "./jobs/churn-scores";
 import { requeueOverdue, runSiteAct } from "./jobs/act";
@@ -18,12 +19,12 @@ export async function runScheduled(env: Bindings, now: number) {
   let expired = 0;
   let rawEventsDeleted = 0;
   for (const s of sites) {
-    rawEventsDeleted += (await ageRawEvents(env.DB, s, now)).rawEventsDeleted;
+    rawEventsDeleted += (await ageRawEvents(siteDb(env, s), s, now)).rawEventsDeleted;
     expired += await enforceRetention(env, s, now);
   }
   // Churn-risk scores are learned again from each site's history.
   let scored = 0;
-  for (const s of sites) scored += await refreshChurnScores(env.DB, s, now);
+  for (const s of sites) scored += await refreshChurnScores(siteDb(env, s), s, now);
   // Act: follow-up rules, risk crossings, conversions, alerts, digests; one site failing does not
   // stop the others (its work is tried again on the next tick).
   const act: Record<string, unknown> = {};
@@ -43,14 +44,15 @@ async function enforceRetention(env: Bindings, s: Site, now: number): Promise<nu
   const days = s.settings.retentionDays;
   if (!days) return 0;
   const cutoff = now - days * DAY;
-  const [ev] = await env.DB.batch([
-    env.DB.prepare("DELETE FROM events WHERE site_id = ? AND ts < ?").bind(s.id, cutoff),
-    env.DB.prepare("DELETE FROM sessions WHERE site_id = ? AND end_ts < ?").bind(s.id, cutoff),
-    env.DB.prepare("DELETE FROM page_engagement WHERE site_id = ? AND ts < ?").bind(s.id, cutoff),
-    env.DB.prepare("DELETE FROM filtered_events WHERE site_id = ? AND received_at < ?").bind(s.id, cutoff),
-    env.DB.prepare("DELETE FROM journeys WHERE site_id = ? AND end_ts < ?").bind(s.id, cutoff),
+  const db = siteDb(env, s);
+  const [ev] = await db.batch([
+    db.prepare("DELETE FROM events WHERE site_id = ? AND ts < ?").bind(s.id, cutoff),
+    db.prepare("DELETE FROM sessions WHERE site_id = ? AND end_ts < ?").bind(s.id, cutoff),
+    db.prepare("DELETE FROM page_engagement WHERE site_id = ? AND ts < ?").bind(s.id, cutoff),
+    db.prepare("DELETE FROM filtered_events WHERE site_id = ? AND received_at < ?").bind(s.id, cutoff),
+    db.prepare("DELETE FROM journeys WHERE site_id = ? AND end_ts < ?").bind(s.id, cutoff),
   ]);
-  await trimStates(env.DB, s.id, cutoff);
+  await trimStates(db, s.id, cutoff);
   // The raw archive ages out with the same period.
   let cursor: string | undefined;
   do {
@@ -78,9 +80,9 @@ async function trimStates(db: D1Database, siteId: string, cutoff: number) {
 
 /** One site's cron work now (POST /api/admin/sites/:site/maintenance). */
 export async function maintainSite(env: Bindings, site: Site, now: number) {
-  const ageing = await ageRawEvents(env.DB, site, now);
+  const ageing = await ageRawEvents(siteDb(env, site), site, now);
   const expired = await enforceRetention(env, site, now);
-  const scored = await refreshChurnScores(env.DB, site, now, true);
+  const scored = await refreshChurnScores(siteDb(env, site), site, now, true);
   const act = await runSiteAct(env, site, now);
   return { ...ageing, expired, scored, act };
 }

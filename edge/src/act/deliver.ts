@@ -9,6 +9,7 @@ import { MAX_RETRY_S, retryDelaySeconds, shouldPause } from "./backoff";
 import { checkDestinationUrl } from "./destination-url";
 import { isLocal, type WebhookMessage } from "./emit";
 import { deliveryHeaders } from "./sign";
+import { siteDbById } from "../sites/site-db";
 
 const TIMEOUT_MS = 15_000;
 
@@ -47,7 +48,20 @@ async function attempt(row: Due | undefined, local: boolean, now: number): Promi
 
 /** One attempt for each message; per message, seconds until it should come back, or null. */
 export async function deliverAll(env: Bindings, msgs: WebhookMessage[], now: number): Promise<(number | null)[]> {
-  const db = env.DB;
+  // A batch may hold several sites' deliveries: each site's are read and written in its database.
+  const bySite = new Map<string, number[]>();
+  msgs.forEach((m, i) => bySite.set(m.siteId ?? "", [...(bySite.get(m.siteId ?? "") ?? []), i]));
+  const again: (number | null)[] = msgs.map(() => null);
+  for (const [siteId, at] of bySite) {
+    const db = siteId ? await siteDbById(env, siteId, now) : env.DB;
+    if (!db) continue; // the site is gone, and its deliveries with it
+    const out = await deliverIn(env, db, at.map((i) => msgs[i]), now);
+    at.forEach((i, k) => (again[i] = out[k]));
+  }
+  return again;
+}
+
+async function deliverIn(env: Bindings, db: D1Database, msgs: WebhookMessage[], now: number): Promise<(number | null)[]> {
   const { results } = await db.prepare(
     `SELECT d.webhook_id AS webhookId, d.id, d.body, d.status, d.attempts, d.next_attempt_at AS nextAttemptAt, w.url, w.secret
      FROM json_each(?1) m JOIN webhook_deliveries d ON d.webhook_id = m.value->>'webhookId' AND d.id = m.value->>'id'

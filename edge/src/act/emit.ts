@@ -5,11 +5,14 @@
 import type { Bindings, Site } from "../env";
 import type { WebhookRow } from "../db/schema";
 import { sha256Hex } from "../auth/crypto";
+import { siteDatabases, siteDb } from "../sites/site-db";
 import { bodyFor, TEST_TYPE, type DeliveryType, type Format, type Occurrence } from "./payload";
 
 export interface WebhookMessage {
   webhookId: string;
   id: string;
+  /** The site whose database holds the delivery (absent in messages queued before sites had databases: DB). */
+  siteId?: string;
 }
 
 export interface Item {
@@ -40,7 +43,7 @@ const CHUNK = 400;
  */
 export async function emit(env: Bindings, site: Site, type: DeliveryType, items: Item[], now: number, hooks?: WebhookRow[]): Promise<number> {
   if (items.length === 0) return 0;
-  const db = env.DB;
+  const db = siteDb(env, site);
   const seen = new Set<string>();
   for (let i = 0; i < items.length; i += CHUNK) {
     const { results } = await db.prepare("SELECT key FROM act_sent WHERE site_id = ?1 AND key IN (SELECT value FROM json_each(?2))")
@@ -60,7 +63,7 @@ export async function emit(env: Bindings, site: Site, type: DeliveryType, items:
       const o: Occurrence = { type, id: await occurrenceId(site.id, it.idKey ?? it.key), site: site.id, createdAt: now, data: it.data };
       for (const h of takers) {
         rows.push({ w: h.id, i: o.id, b: bodyFor(o, h.format as Format) });
-        messages.push({ webhookId: h.id, id: o.id });
+        messages.push({ webhookId: h.id, id: o.id, siteId: site.id });
       }
     }
     statements.push(db.prepare("INSERT OR IGNORE INTO act_sent (site_id, key, sent_at) SELECT ?1, value, ?2 FROM json_each(?3)")
@@ -86,10 +89,14 @@ export async function enqueue(env: Bindings, messages: WebhookMessage[], delaySe
 const OVERDUE_MS = 10 * 60_000;
 
 export async function requeueOverdue(env: Bindings, now: number): Promise<number> {
-  const { results } = await env.DB.prepare(
-    `UPDATE webhook_deliveries SET next_attempt_at = ?1
-     WHERE rowid IN (SELECT rowid FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at < ?2 LIMIT 500)
-     RETURNING webhook_id AS webhookId, id`).bind(now, now - OVERDUE_MS).all<WebhookMessage>();
-  await enqueue(env, results);
-  return results.length;
+  let requeued = 0;
+  for (const { db } of siteDatabases(env)) {
+    const { results } = await db.prepare(
+      `UPDATE webhook_deliveries SET next_attempt_at = ?1
+       WHERE rowid IN (SELECT rowid FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at < ?2 LIMIT 500)
+       RETURNING webhook_id AS webhookId, id, site_id AS siteId`).bind(now, now - OVERDUE_MS).all<WebhookMessage>();
+    await enqueue(env, results);
+    requeued += results.length;
+  }
+  return requeued;
 }

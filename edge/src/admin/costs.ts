@@ -6,12 +6,15 @@ import type { AppEnv } from "../env";
 import { apiError, invalidField } from "../errors";
 import { isPlainObject } from "../lib/guards";
 import { siteById } from "../sites/catalog";
+import { siteDb } from "../sites/site-db";
 
 export const costRoutes = new Hono<AppEnv>();
 
 // Costs of a site that does not exist would be stored and never read: refuse them.
 costRoutes.use("/sites/:site/*", async function requireKnownSite(c, next) {
-  if (!(await siteById(c.env.DB, c.req.param("site")!))) return c.json({ error: apiError("not_found", "no such site", "site") }, 404);
+  const site = await siteById(c.env.DB, c.req.param("site")!);
+  if (!site) return c.json({ error: apiError("not_found", "no such site", "site") }, 404);
+  c.set("site", site);
   await next();
 });
 
@@ -70,7 +73,7 @@ costRoutes.put("/sites/:site/spend", async (c) => {
     }
   }
   if (rows.length > 10_000) return c.json({ error: invalidField("rows", "at most 10,000 rows per request") }, 400);
-  const db = c.env.DB;
+  const db = siteDb(c.env, c.get("site"));
   for (let i = 0; i < rows.length; i += 500) {
     await db.prepare(
       `INSERT INTO spend (site_id, day, channel, campaign, amount)
@@ -82,7 +85,7 @@ costRoutes.put("/sites/:site/spend", async (c) => {
 });
 
 costRoutes.get("/sites/:site/spend", async (c) => {
-  const { results } = await c.env.DB.prepare("SELECT day, channel, campaign, amount FROM spend WHERE site_id = ? ORDER BY day, channel, campaign")
+  const { results } = await siteDb(c.env, c.get("site")).prepare("SELECT day, channel, campaign, amount FROM spend WHERE site_id = ? ORDER BY day, channel, campaign")
     .bind(c.req.param("site")).all();
   return c.json({ rows: results });
 });
@@ -96,15 +99,16 @@ costRoutes.put("/sites/:site/unit-costs", async (c) => {
     if (typeof cost !== "number" || !Number.isFinite(cost) || cost < 0) return c.json({ error: invalidField(channel, "cost must be a number >= 0") }, 400);
   }
   const siteId = c.req.param("site");
-  await c.env.DB.batch([
-    c.env.DB.prepare("DELETE FROM unit_costs WHERE site_id = ?").bind(siteId),
-    ...entries.map(([channel, cost]) => c.env.DB.prepare("INSERT INTO unit_costs (site_id, channel, cost) VALUES (?, ?, ?)").bind(siteId, channel.toLowerCase(), cost)),
+  const db = siteDb(c.env, c.get("site"));
+  await db.batch([
+    db.prepare("DELETE FROM unit_costs WHERE site_id = ?").bind(siteId),
+    ...entries.map(([channel, cost]) => db.prepare("INSERT INTO unit_costs (site_id, channel, cost) VALUES (?, ?, ?)").bind(siteId, channel.toLowerCase(), cost)),
   ]);
   return c.json(Object.fromEntries(entries.map(([k, v]) => [k.toLowerCase(), v])));
 });
 
 costRoutes.get("/sites/:site/unit-costs", async (c) => {
-  const { results } = await c.env.DB.prepare("SELECT channel, cost FROM unit_costs WHERE site_id = ?").bind(c.req.param("site")).all<{ channel: string; cost: number }>();
+  const { results } = await siteDb(c.env, c.get("site")).prepare("SELECT channel, cost FROM unit_costs WHERE site_id = ?").bind(c.req.param("site")).all<{ channel: string; cost: number }>();
   return c.json(Object.fromEntries(results.map((r) => [r.channel, r.cost])));
 });
 

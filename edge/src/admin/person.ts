@@ -2,6 +2,7 @@
 // (so every rollup computed from them forgets the person too) and their messages in the R2 archive.
 import type { Bindings } from "../env";
 import type { QueuePayload } from "../pipeline/payload";
+import { siteDbById, type SiteDatabases } from "../sites/site-db";
 
 export interface PersonKeys { personId: string; keys: string[]; userIds: string[]; anonymousIds: string[] }
 
@@ -67,10 +68,10 @@ async function eraseFromArchive(bucket: R2Bucket, siteId: string, p: PersonKeys)
   return rewritten;
 }
 
-export async function deletePerson(env: Pick<Bindings, "DB" | "ARCHIVE">, siteId: string, id: string) {
-  const p = await resolvePerson(env.DB, siteId, id);
-  if (!p) return null;
-  const db = env.DB;
+export async function deletePerson(env: SiteDatabases & Pick<Bindings, "ARCHIVE">, siteId: string, id: string) {
+  const db = await siteDbById(env, siteId, 0);
+  const p = db && await resolvePerson(db, siteId, id);
+  if (!db || !p) return null;
   const k = keysParam(p);
   const [events] = await db.batch([
     db.prepare("DELETE FROM events WHERE site_id = ?1 AND ident_key IN (SELECT value FROM json_each(?2))").bind(siteId, k),

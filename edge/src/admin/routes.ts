@@ -14,6 +14,7 @@ import { costRoutes } from "./costs";
 import { rebuildProgress, startRebuild } from "../jobs/rebuild";
 import { maintainSite } from "../scheduled";
 import { historyRoutes } from "./history";
+import { siteDatabases, siteDb, siteDbById } from "../sites/site-db";
 
 export const adminRoutes = new Hono<AppEnv>();
 adminRoutes.use("*", requireAdmin());
@@ -58,7 +59,7 @@ adminRoutes.patch("/sites/:site", async (c) => {
     .bind(parsed.input.name ?? site.name, JSON.stringify(settings), site.id).run();
   forgetSites();
   // What journeys mean changed: recompute them (answers meanwhile come from the states).
-  if (JOURNEY_SETTINGS.some((k) => JSON.stringify(site.settings[k]) !== JSON.stringify(settings[k]))) await startRebuild(c.env, site.id);
+  if (JOURNEY_SETTINGS.some((k) => JSON.stringify(site.settings[k]) !== JSON.stringify(settings[k]))) await startRebuild(c.env, site);
   return c.json(publicSite({ ...site, name: parsed.input.name ?? site.name, settings }));
 });
 
@@ -75,13 +76,13 @@ adminRoutes.post("/sites/:site/maintenance", async (c) => {
 adminRoutes.post("/sites/:site/rebuild", async (c) => {
   const site = await siteById(c.env.DB, c.req.param("site"), 0);
   if (!site) return c.json({ error: apiError("not_found", "no such site", "site") }, 404);
-  return c.json(await startRebuild(c.env, site.id), 202);
+  return c.json(await startRebuild(c.env, site), 202);
 });
 
 adminRoutes.get("/sites/:site/rebuild", async (c) => {
   const site = await siteById(c.env.DB, c.req.param("site"), 0);
   if (!site) return c.json({ error: apiError("not_found", "no such site", "site") }, 404);
-  return c.json(await rebuildProgress(c.env.DB, site.id));
+  return c.json(await rebuildProgress(siteDb(c.env, site), site.id));
 });
 
 /**
@@ -125,14 +126,28 @@ adminRoutes.post("/sites/:site/rotate", async (c) => {
 /** Storage counters, for operators and the load test (stored must equal acknowledged). */
 adminRoutes.get("/stats", async (c) => {
   const site = c.req.query("site");
-  const q = (table: string) => c.env.DB.prepare(`SELECT count(*) AS n FROM ${table}${site ? " WHERE site_id = ?" : ""}`);
-  const bind = (s: D1PreparedStatement) => (site ? s.bind(site) : s);
-  const rows = await c.env.DB.batch([
-    bind(q("events")), bind(q("sessions")), bind(q("identities")), bind(q("filtered_events")), bind(q("dead_letters")),
-    c.env.DB.prepare("SELECT count(*) AS n FROM ingested_batches"),
-  ]);
-  const [events, sessions, identities, filtered, deadLetters, ingestedBatches] = rows.map((r) => (r.results[0] as { n: number }).n);
-  return c.json({ events, sessions, identities, filtered, deadLetters, ingestedBatches });
+  // One site's counts come from its database; without `site`, every database's are added up.
+  const known = site ? await siteById(c.env.DB, site, 0) : null;
+  const databases = known ? [siteDb(c.env, known)] : site ? [] : siteDatabases(c.env).map((d) => d.db);
+  const totals = { events: 0, sessions: 0, identities: 0, filtered: 0, ingestedBatches: 0 };
+  for (const db of databases) {
+    const q = (table: string) => db.prepare(`SELECT count(*) AS n FROM ${table}${site ? " WHERE site_id = ?" : ""}`);
+    const bind = (s: D1PreparedStatement) => (site ? s.bind(site) : s);
+    const rows = await db.batch([
+      bind(q("events")), bind(q("sessions")), bind(q("identities")), bind(q("filtered_events")),
+      db.prepare("SELECT count(*) AS n FROM ingested_batches"),
+    ]);
+    const [events, sessions, identities, filtered, ingestedBatches] = rows.map((r) => (r.results[0] as { n: number }).n);
+    totals.events += events;
+    totals.sessions += sessions;
+    totals.identities += identities;
+    totals.filtered += filtered;
+    totals.ingestedBatches += ingestedBatches;
+  }
+  const deadLetters = (await c.env.DB.prepare(`SELECT count(*) AS n FROM dead_letters${site ? " WHERE site_id = ?" : ""}`)
+    .bind(...(site ? [site] : [])).first<{ n: number }>())!.n;
+  return c.json({ events: totals.events, sessions: totals.sessions, identities: totals.identities, filtered: totals.filtered, deadLetters,
+    ingestedBatches: totals.ingestedBatches });
 });
 
 adminRoutes.get("/dead-letters", async (c) => {
@@ -149,7 +164,8 @@ adminRoutes.post("/replay", async (c) => {
 });
 
 adminRoutes.get("/sites/:site/people/:personId/export", async (c) => {
-  const data = await exportPerson(c.env.DB, c.req.param("site"), c.req.param("personId"));
+  const db = await siteDbById(c.env, c.req.param("site"), 0);
+  const data = db && await exportPerson(db, c.req.param("site"), c.req.param("personId"));
   return data ? c.json(data) : c.json({ error: apiError("not_found", "no such person", "personId") }, 404);
 });
 

@@ -7,6 +7,7 @@ import { sendRiskCrossings } from "./risk-crossings";
 import { sendConversions } from "./conversions";
 import { runAlerts } from "./alerts";
 import { sendDigest } from "./digest";
+import { siteDb } from "../sites/site-db";
 
 export interface ActResult {
   stalledSent: number;
@@ -36,8 +37,9 @@ export async function pruneAct(db: D1Database, siteId: string, now: number) {
 }
 
 export async function runSiteAct(env: Bindings, site: Site, now: number): Promise<ActResult> {
-  const hooks = await siteWebhooks(env.DB, site.id);
-  await pruneAct(env.DB, site.id, now);
+  const db = siteDb(env, site);
+  const hooks = await siteWebhooks(db, site.id);
+  await pruneAct(db, site.id, now);
   const ms = { rules: 0, atRisk: 0, conversions: 0, alerts: 0, digest: 0 };
   const timed = async (step: keyof typeof ms, work: () => Promise<number>) => {
     const t0 = Date.now();

@@ -6,20 +6,22 @@ import { emit, type Item } from "../act/emit";
 import { changePct, judgeAlert, periodBounds } from "../act/alert-rule";
 import type { AlertMetric, Period } from "../act/input";
 import { metricValue } from "./metrics";
+import { siteDb } from "../sites/site-db";
 
 export async function runAlerts(env: Bindings, site: Site, now: number, hooks: WebhookRow[]): Promise<number> {
-  const { results: rules } = await env.DB.prepare(
+  const db = siteDb(env, site);
+  const { results: rules } = await db.prepare(
     `SELECT id, name, metric, channel, period, above, below, change_pct AS changePct FROM alert_rules WHERE site_id = ? ORDER BY created_at`)
     .bind(site.id).all<AlertRuleRow>();
   const items: Item[] = [];
   for (const rule of rules) {
     const { current, previous } = periodBounds(now, rule.period as Period);
     const key = `alert:${rule.id}:${current.from}`;
-    const done = await env.DB.prepare("SELECT 1 AS y FROM act_sent WHERE site_id = ? AND key = ?").bind(site.id, key).first();
+    const done = await db.prepare("SELECT 1 AS y FROM act_sent WHERE site_id = ? AND key = ?").bind(site.id, key).first();
     if (done) continue;
     const metric = rule.metric as AlertMetric;
-    const value = await metricValue(env.DB, site, metric, rule.channel, current);
-    const before = await metricValue(env.DB, site, metric, rule.channel, previous);
+    const value = await metricValue(db, site, metric, rule.channel, current);
+    const before = await metricValue(db, site, metric, rule.channel, previous);
     const reason = judgeAlert(rule, value, before);
     if (reason === null) continue;
     items.push({

@@ -14,6 +14,7 @@ import { byPerson, personOfKeys } from "../query/load/sql";
 import { userIdsOf } from "../query/load/aggregates";
 import { toAttributionJourneys } from "../query/attribution/attribute";
 import { creditByRule, firstTouch, lastNonDirect, lastTouch, linear, positionBased, timeDecay, type Weigh } from "../query/attribution/rules";
+import { siteDb } from "../sites/site-db";
 
 const WEIGH: Record<WebhookModel, Weigh> = {
   position_based: positionBased, linear, time_decay: timeDecay, first_touch: firstTouch, last_touch: lastTouch, last_non_direct: lastNonDirect,
@@ -35,7 +36,7 @@ export function journeyCredits(journey: Journey, model: WebhookModel): Record<st
 }
 
 export async function sendConversions(env: Bindings, site: Site, now: number, hooks: WebhookRow[]): Promise<number> {
-  const db = env.DB;
+  const db = siteDb(env, site);
   const cursor = await readCursor(db, site.id, CONVERSION_CURSOR);
   if (cursor === null) return 0; // no destination has taken conversions yet
   const { results: rows } = await db.prepare(

@@ -8,6 +8,7 @@ import { emit } from "../act/emit";
 import { changePct, periodBounds } from "../act/alert-rule";
 import { summarize } from "../query/journey-stats";
 import { channelCredits, journeysIn, metricValue, newStalled } from "./metrics";
+import { siteDb } from "../sites/site-db";
 
 const TOP_MOVERS = 3;
 
@@ -26,14 +27,15 @@ export async function sendDigest(env: Bindings, site: Site, now: number, hooks: 
   if (!hooks.some((h) => h.status === "active" && h.events.includes("digest"))) return 0;
   const { current, previous } = periodBounds(now, "week");
   const key = `digest:${current.from}`;
-  if (await env.DB.prepare("SELECT 1 AS y FROM act_sent WHERE site_id = ? AND key = ?").bind(site.id, key).first()) return 0;
-  const [thisWeek, lastWeek] = await Promise.all([journeysIn(env.DB, site, current, null), journeysIn(env.DB, site, previous, null)]);
+  const db = siteDb(env, site);
+  if (await db.prepare("SELECT 1 AS y FROM act_sent WHERE site_id = ? AND key = ?").bind(site.id, key).first()) return 0;
+  const [thisWeek, lastWeek] = await Promise.all([journeysIn(db, site, current, null), journeysIn(db, site, previous, null)]);
   const a = summarize(thisWeek);
   const b = summarize(lastWeek);
   const revenue = (js: typeof thisWeek) => js.reduce((t, j) => t + (j.conversion?.revenue ?? 0), 0);
   const [events, eventsBefore, stalled, stalledBefore] = await Promise.all([
-    metricValue(env.DB, site, "events", null, current), metricValue(env.DB, site, "events", null, previous),
-    newStalled(env.DB, site.id, current), newStalled(env.DB, site.id, previous),
+    metricValue(db, site, "events", null, current), metricValue(db, site, "events", null, previous),
+    newStalled(db, site.id, current), newStalled(db, site.id, previous),
   ]);
   const metric = (name: string, value: number | null, before: number | null) => ({ name, value, previous: before, changePct: changePct(value, before) });
   const credits = channelCredits(site, thisWeek);

@@ -7,11 +7,13 @@ import { emit } from "../act/emit";
 import { DAY_MS } from "../query/journeys";
 import { DEFAULT_RANGE_MS } from "../query/params";
 import { stalledRows } from "../query/stalled-rows";
+import { siteDb } from "../sites/site-db";
 
 const MAX_PER_RUN = 10_000;
 
 export async function runFollowUpRules(env: Bindings, site: Site, now: number, hooks: WebhookRow[]): Promise<number> {
-  const { results: rules } = await env.DB.prepare(
+  const db = siteDb(env, site);
+  const { results: rules } = await db.prepare(
     `SELECT id, name, started, expected, after, after_ms AS afterMs, stage, channel FROM follow_up_rules WHERE site_id = ? ORDER BY created_at`)
     .bind(site.id).all<FollowUpRuleRow>();
   if (rules.length === 0) return 0;
@@ -22,7 +24,7 @@ export async function runFollowUpRules(env: Bindings, site: Site, now: number, h
     const journeys = {
       ...common, conversion: site.settings.conversions[0] ?? "purchase", lookbackMs: (site.settings.lookbackDays ?? 30) * DAY_MS,
     };
-    const rows = await stalledRows(env.DB, site.id, common,
+    const rows = await stalledRows(db, site.id, common,
       { started: rule.started, expected: rule.expected, afterMs: rule.afterMs, limit: MAX_PER_RUN, journeys });
     const matching = rule.stage ? rows.filter((r) => r.stage === rule.stage) : rows;
     const about = { id: rule.id, name: rule.name, started: rule.started, expected: rule.expected, after: rule.after };

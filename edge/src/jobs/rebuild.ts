@@ -2,8 +2,9 @@
 // queue message, so it runs in the same serial consumer as the writes (no race with them) and
 // answers stay available meanwhile (reads fall back to the states while the journeys table is
 // marked stale).
-import type { Bindings } from "../env";
+import type { Bindings, Site } from "../env";
 import { siteById } from "../sites/catalog";
+import { siteDb, type SiteDatabases } from "../sites/site-db";
 import { journeysKey, refreshPeople } from "../pipeline/journey-state";
 
 export interface RebuildStep {
@@ -18,9 +19,11 @@ export const isRebuildStep = (body: unknown): body is RebuildStep => (body as Re
 const PEOPLE_PER_STEP = 500;
 
 /** Marks the journeys table stale and queues the first slice. */
-export async function startRebuild(env: Pick<Bindings, "DB" | "QUEUE">, siteId: string): Promise<{ id: string; total: number }> {
-  const total = (await env.DB.prepare("SELECT count(DISTINCT person_id) AS n FROM identities WHERE site_id = ?").bind(siteId).first<{ n: number }>())!.n;
-  await env.DB.prepare(
+export async function startRebuild(env: SiteDatabases & Pick<Bindings, "QUEUE">, site: Site): Promise<{ id: string; total: number }> {
+  const siteId = site.id;
+  const db = siteDb(env, site);
+  const total = (await db.prepare("SELECT count(DISTINCT person_id) AS n FROM identities WHERE site_id = ?").bind(siteId).first<{ n: number }>())!.n;
+  await db.prepare(
     `INSERT INTO journey_meta (site_id, aged_before, journeys_key, rebuild_state, rebuild_done, rebuild_total) VALUES (?1, 0, NULL, 'running', 0, ?2)
      ON CONFLICT (site_id) DO UPDATE SET journeys_key = NULL, rebuild_state = 'running', rebuild_done = 0, rebuild_total = ?2`)
     .bind(siteId, total).run();
@@ -29,20 +32,21 @@ export async function startRebuild(env: Pick<Bindings, "DB" | "QUEUE">, siteId: 
 }
 
 /** One slice: recompute the next people, then queue the rest, or name the settings the journeys now follow. */
-export async function rebuildStep(env: Pick<Bindings, "DB" | "QUEUE">, step: RebuildStep, now = Date.now()): Promise<void> {
+export async function rebuildStep(env: SiteDatabases & Pick<Bindings, "QUEUE">, step: RebuildStep, now = Date.now()): Promise<void> {
   const site = await siteById(env.DB, step.siteId, now);
   if (!site) return;
-  const rows = await env.DB.prepare(
+  const db = siteDb(env, site);
+  const rows = await db.prepare(
     `SELECT person_id, json_group_array(ident_key) FROM identities WHERE site_id = ? AND person_id > ?
      GROUP BY person_id ORDER BY person_id LIMIT ${PEOPLE_PER_STEP}`).bind(site.id, step.after).raw<[string, string]>();
   const keys = rows.flatMap(([, k]) => JSON.parse(k) as string[]);
-  const done = await refreshPeople(env.DB, site.id, site.settings, keys, []);
+  const done = await refreshPeople(db, site.id, site.settings, keys, []);
   if (rows.length === PEOPLE_PER_STEP) {
-    await env.DB.prepare("UPDATE journey_meta SET rebuild_done = rebuild_done + ? WHERE site_id = ?").bind(done, site.id).run();
+    await db.prepare("UPDATE journey_meta SET rebuild_done = rebuild_done + ? WHERE site_id = ?").bind(done, site.id).run();
     await (env.QUEUE as unknown as Queue<RebuildStep>).send({ kind: "rebuild", siteId: site.id, after: rows.at(-1)![0] });
     return;
   }
-  await env.DB.prepare("UPDATE journey_meta SET rebuild_done = rebuild_done + ?, rebuild_state = 'done', journeys_key = ? WHERE site_id = ?")
+  await db.prepare("UPDATE journey_meta SET rebuild_done = rebuild_done + ?, rebuild_state = 'done', journeys_key = ? WHERE site_id = ?")
     .bind(done, journeysKey(site.settings), site.id).run();
 }
 

@@ -8,10 +8,11 @@ import { emit } from "../act/emit";
 import { DEFAULT_AT_RISK_THRESHOLD } from "../act/models";
 import { userIdsOf } from "../query/load/aggregates";
 import { byPerson } from "../query/load/sql";
+import { siteDb } from "../sites/site-db";
 
 export async function sendRiskCrossings(env: Bindings, site: Site, now: number, hooks: WebhookRow[]): Promise<number> {
   const threshold = site.settings.atRiskThreshold ?? DEFAULT_AT_RISK_THRESHOLD;
-  const db = env.DB;
+  const db = siteDb(env, site);
   const [ended, { results: above }] = await db.batch([
     db.prepare(`DELETE FROM act_sent WHERE site_id = ?1 AND key LIKE 'risk:%'
       AND substr(key, 6) NOT IN (SELECT person_id FROM churn_scores WHERE site_id = ?1 AND score >= ?2)`).bind(site.id, threshold),

@@ -6,6 +6,7 @@ import { partKey, type QueuePayload } from "./payload";
 import { storeEvents } from "./store";
 import { siteById } from "../sites/catalog";
 import { refreshPeople } from "./journey-state";
+import { siteDb, type SiteDatabases } from "../sites/site-db";
 
 const DEFAULT_GAP_MIN = 30;
 
@@ -16,20 +17,22 @@ export interface StoredTotals {
   people: number;
 }
 
-export async function storePayloads(env: Pick<Bindings, "DB">, payloads: QueuePayload[], now = Date.now()): Promise<StoredTotals> {
+export async function storePayloads(env: SiteDatabases, payloads: QueuePayload[], now = Date.now()): Promise<StoredTotals> {
   const bySite = new Map<string, QueuePayload[]>();
   for (const p of payloads) bySite.set(p.siteId, [...(bySite.get(p.siteId) ?? []), p]);
   const total: StoredTotals = { stored: 0, duplicates: 0, people: 0 };
   for (const [siteId, group] of bySite) {
     const site = await siteById(env.DB, siteId, now);
+    // Each site's group goes to its own database (a payload of a site since deleted: the catalog's).
+    const db = site ? siteDb(env, site) : env.DB;
     const gapMs = (site?.settings.sessionGapMinutes ?? DEFAULT_GAP_MIN) * 60_000;
-    const r = await storeEvents(env.DB, siteId, group.flatMap((p) => p.events), group.flatMap((p) => p.filtered),
+    const r = await storeEvents(db, siteId, group.flatMap((p) => p.events), group.flatMap((p) => p.filtered),
       group.map((p) => partKey(p.archiveKey, p.part)), { gapMs, now });
     total.stored += r.stored;
     total.duplicates += r.duplicates;
     // After the events are committed: a failure here retries the hand-off, whose events are then
     // duplicates, but whose people are recomputed all the same (touchedKeys names them all).
-    if (site) total.people += await refreshPeople(env.DB, siteId, site.settings, r.touchedKeys, r.merges);
+    if (site) total.people += await refreshPeople(db, siteId, site.settings, r.touchedKeys, r.merges);
   }
   return total;
 }

@@ -4,6 +4,7 @@
 import type { Bindings } from "../env";
 import { partKey, type QueuePayload } from "./payload";
 import { enqueue } from "./enqueue";
+import { siteDbById, type SiteDatabases } from "../sites/site-db";
 
 /** Archive objects looked at, and queue payloads (parts) sent again. */
 export interface ReplayResult { scanned: number; replayed: number }
@@ -33,10 +34,13 @@ async function recordedParts(db: D1Database, expected: string[]): Promise<Set<st
  * Replays the parts of batches archived in [since, until − minAge] that were never stored. Parts
  * are tracked one by one: a queue can lose some messages of a flush and deliver the others.
  */
-export async function replayMissing(env: Pick<Bindings, "DB" | "ARCHIVE" | "QUEUE">, siteIds: string[], since: number,
+export async function replayMissing(env: SiteDatabases & Pick<Bindings, "ARCHIVE" | "QUEUE">, siteIds: string[], since: number,
   now: number, minAgeMs = 60_000): Promise<ReplayResult> {
   const result: ReplayResult = { scanned: 0, replayed: 0 };
   for (const siteId of siteIds) {
+    // What was stored is recorded in the site's database, beside its events.
+    const db = await siteDbById(env, siteId, 0);
+    if (!db) continue;
     for (const prefix of hourPrefixes(siteId, since, now)) {
       let cursor: string | undefined;
       do {
@@ -47,7 +51,7 @@ export async function replayMissing(env: Pick<Bindings, "DB" | "ARCHIVE" | "QUEU
           .map((o) => ({ key: o.key, parts: Number(o.customMetadata?.parts ?? 1) }));
         result.scanned += objects.length;
         const expected = objects.flatMap((o) => Array.from({ length: o.parts }, (_, i) => partKey(o.key, i)));
-        const done = await recordedParts(env.DB, expected);
+        const done = await recordedParts(db, expected);
         for (const o of objects) {
           if (Array.from({ length: o.parts }, (_, i) => partKey(o.key, i)).every((k) => done.has(k))) continue;
           const obj = await env.ARCHIVE.get(o.key);

@@ -4,6 +4,7 @@
 // event moves: an event stored a moment ago still shows in the next answer (API.md "fresh").
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env";
+import { siteDb } from "../sites/site-db";
 
 const MAX_ENTRIES = 64;
 const MAX_BODY_CHARS = 512 * 1024;
@@ -52,7 +53,7 @@ export function answerCache(): MiddlewareHandler<AppEnv> {
     // The site's settings shape answers too (the default conversion, lookback, stages): an edit
     // through the admin API is a new version even with no event stored since.
     const site = c.get("site");
-    const version = `${await dataVersion(c.env.DB, site.id)}:${JSON.stringify(site.settings)}`;
+    const version = `${await dataVersion(siteDb(c.env, c.get("site")), site.id)}:${JSON.stringify(site.settings)}`;
     versions.set(c.req.raw, version);
     const key = cacheKey(new URL(c.req.url), Date.now());
     const hit = entries.get(key);

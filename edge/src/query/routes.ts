@@ -28,6 +28,7 @@ import {
 import { journeysAfter, topPaths, transitions } from "./paths";
 import { stalledRows } from "./stalled-rows";
 import { isVitalName, vitalsByPage, withEngagement } from "./vitals";
+import { siteDb } from "../sites/site-db";
 
 export const queryRoutes = readRoutes();
 
@@ -37,13 +38,13 @@ queryRoutes.get("/events", async (c) => {
   const q = queryOf(c);
   const { from, to, filter } = parseCommon(q, Date.now());
   const limit = parseInteger(q, "limit", 50, 1, 500);
-  return c.json({ events: await recentEvents(c.env.DB, c.get("site").id, { from, to }, filter, limit) } satisfies EventsBody);
+  return c.json({ events: await recentEvents(siteDb(c.env, c.get("site")), c.get("site").id, { from, to }, filter, limit) } satisfies EventsBody);
 });
 
 queryRoutes.get("/overview", async (c) => {
   const q = queryOf(c);
   const common = parseCommon(q, Date.now());
-  const db = c.env.DB;
+  const db = siteDb(c.env, c.get("site"));
   const siteId = c.get("site").id;
   const version = versionOf(c.req.raw);
   const [counts, sessions, touchpoints, journeys] = await Promise.all([
@@ -60,11 +61,11 @@ queryRoutes.get("/people/:personId/timeline", async (c) => {
   const { from, to, filter } = parseCommon(q, Date.now());
   const limit = parseInteger(q, "limit", 1000, 1, 10_000);
   const siteId = c.get("site").id;
-  const personId = await resolvePerson(c.env.DB, siteId, c.req.param("personId"));
+  const personId = await resolvePerson(siteDb(c.env, c.get("site")), siteId, c.req.param("personId"));
   if (personId === null) return c.json({ error: apiError("not_found", "no person with this person id, userId or anonymousId", "personId") }, 404);
   const [ids, events] = await Promise.all([
-    identKeysOf(c.env.DB, siteId, personId),
-    timeline(c.env.DB, siteId, personId, { from, to }, filter, limit),
+    identKeysOf(siteDb(c.env, c.get("site")), siteId, personId),
+    timeline(siteDb(c.env, c.get("site")), siteId, personId, { from, to }, filter, limit),
   ]);
   return c.json({ personId, ...ids, events } satisfies TimelineBody);
 });
@@ -74,7 +75,7 @@ queryRoutes.get("/attribution", async (c) => {
   const jq = journeyQuery(c, q, parseCommon(q, Date.now()));
   const groupBy = parseChoice(q, "group_by", GROUP_BYS, "channel");
   const value = parseChoice(q, "value", ["count", "revenue"] as const, "count");
-  const journeys = await loadJourneys(c.env.DB, c.get("site").id, jq);
+  const journeys = await loadJourneys(siteDb(c.env, c.get("site")), c.get("site").id, jq);
   const counted = attribute(toAttributionJourneys(journeys, groupBy, "count"));
   const body: AttributionBody = { conversion: jq.conversion, conversions: counted.total, groupBy, lookbackDays: jq.lookbackMs / DAY_MS, models: counted.models };
   if (value === "count") return c.json(body);
@@ -90,7 +91,7 @@ queryRoutes.get("/funnel", async (c) => {
   const order = parseChoice(q, "order", FUNNEL_ORDERS, "sequential");
   const breakdown = parseChoice(q, "breakdown", ["none", "channel"] as const, "none");
   // Strict order needs every event between the steps to see that none intervened.
-  const db = c.env.DB;
+  const db = siteDb(c.env, c.get("site"));
   const siteId = c.get("site").id;
   const events = await namedEvents(db, siteId, common, common.filter, order === "strict" ? null : steps, { version: versionOf(c.req.raw), withChannel: breakdown === "channel" });
   const reaches = [...events.values()].map((list) => reach(list, steps, window.ms, order));
@@ -119,7 +120,7 @@ queryRoutes.get("/paths", async (c) => {
   const common = parseCommon(q, Date.now());
   const maxSteps = parseInteger(q, "max_steps", 5, 1, 20);
   const top = parseInteger(q, "top", 20, 1, 200);
-  const db = c.env.DB;
+  const db = siteDb(c.env, c.get("site"));
   const siteId = c.get("site").id;
   if (anchor.start === undefined) {
     const jq = journeyQuery(c, (name) => (name === "conversion" ? (anchor.end ?? q(name)) : q(name)), common);
@@ -149,7 +150,7 @@ queryRoutes.get("/paths", async (c) => {
 
 queryRoutes.get("/transitions", async (c) => {
   const q = queryOf(c);
-  const journeys = await loadJourneys(c.env.DB, c.get("site").id, journeyQuery(c, q, parseCommon(q, Date.now())));
+  const journeys = await loadJourneys(siteDb(c.env, c.get("site")), c.get("site").id, journeyQuery(c, q, parseCommon(q, Date.now())));
   return c.json(transitions(journeys.map((j) => j.touchpoints.map((t) => t.channel))) satisfies TransitionsBody);
 });
 
@@ -164,8 +165,8 @@ queryRoutes.get("/journeys/stats", async (c) => {
   const common = parseCommon(q, Date.now());
   const site = c.get("site");
   const [journeys, stages] = await Promise.all([
-    loadJourneys(c.env.DB, site.id, journeyQuery(c, q, common)),
-    peopleByStage(c.env.DB, site.id, common, common.filter, versionOf(c.req.raw)),
+    loadJourneys(siteDb(c.env, c.get("site")), site.id, journeyQuery(c, q, common)),
+    peopleByStage(siteDb(c.env, c.get("site")), site.id, common, common.filter, versionOf(c.req.raw)),
   ]);
   const rank = stageOrder(site);
   return c.json({
@@ -184,7 +185,7 @@ queryRoutes.get("/stalled", async (c) => {
   const after = parseDuration(q, "after", "3d");
   const format = parseChoice(q, "format", ["json", "csv"] as const, "json");
   const limit = parseInteger(q, "limit", 1000, 1, 10_000);
-  const people = await stalledRows(c.env.DB, c.get("site").id, common,
+  const people = await stalledRows(siteDb(c.env, c.get("site")), c.get("site").id, common,
     { started, expected, afterMs: after.ms, limit, journeys: journeyQuery(c, q, common) });
   if (format === "json") return c.json({ started, expected, after: after.text, people } satisfies StalledBody);
   const header = ["personId", "userIds", "startedAt", "lastTouchpointAt", "lastTouchpointChannel", "lastTouchpointEvent", "contactChannel", "stage", "nextBestTouchpoint"];
@@ -199,7 +200,7 @@ queryRoutes.get("/churn", async (c) => {
   const q = queryOf(c);
   const common = parseCommon(q, Date.now());
   const event = parseName(q, "event", "unsubscribe");
-  const { churned, base } = churnSets(await firstTimes(c.env.DB, c.get("site").id, common, common.filter, versionOf(c.req.raw)), event);
+  const { churned, base } = churnSets(await firstTimes(siteDb(c.env, c.get("site")), c.get("site").id, common, common.filter, versionOf(c.req.raw)), event);
   return c.json({ event, churned: churned.length, people: base.length, touchpoints: churnLift(churned, base) } satisfies ChurnBody);
 });
 
@@ -207,7 +208,7 @@ queryRoutes.get("/retention", async (c) => {
   const q = queryOf(c);
   const common = parseCommon(q, Date.now());
   const interval = parseChoice(q, "interval", ["day", "week", "month"] as const, "week");
-  const { firstSeen, activeBuckets } = await cohortActivity(c.env.DB, c.get("site").id, common, common.filter, interval, versionOf(c.req.raw));
+  const { firstSeen, activeBuckets } = await cohortActivity(siteDb(c.env, c.get("site")), c.get("site").id, common, common.filter, interval, versionOf(c.req.raw));
   const people = firstSeen.map((p) => ({ firstSeen: p.firstSeen, activeBuckets: new Set(activeBuckets.get(p.personId)) }));
   return c.json({ interval, cohorts: cohorts(people, interval, common.from, common.to) } satisfies RetentionBody);
 });
@@ -215,11 +216,11 @@ queryRoutes.get("/retention", async (c) => {
 queryRoutes.get("/vitals", async (c) => {
   const q = queryOf(c);
   const common = parseCommon(q, Date.now());
-  const rows = await vitalSamples(c.env.DB, c.get("site").id, common, common.filter);
+  const rows = await vitalSamples(siteDb(c.env, c.get("site")), c.get("site").id, common, common.filter);
   const samples = rows.flatMap(({ path, name, value }) =>
     path !== null && isVitalName(name) && typeof value === "number" && Number.isFinite(value) ? [{ path, name, value }] : [],
   );
-  const engagement = await engagementByPage(c.env.DB, c.get("site").id, common, common.filter);
+  const engagement = await engagementByPage(siteDb(c.env, c.get("site")), c.get("site").id, common, common.filter);
   return c.json({ pages: withEngagement(vitalsByPage(samples), engagement) } satisfies VitalsBody);
 });
 
@@ -235,8 +236,8 @@ queryRoutes.get("/timeseries", async (c) => {
   const buckets = bucketsBetween(common.from, common.to, interval);
   if (buckets.length > MAX_POINTS) throw new ParamError("interval", `more than ${MAX_POINTS} points: choose a longer interval or a shorter range`);
   const [events, sessions] = await Promise.all([
-    eventSeries(c.env.DB, site.id, common, common.filter, interval, conversion, versionOf(c.req.raw)),
-    sessionSeries(c.env.DB, site.id, common, common.filter, interval, versionOf(c.req.raw)),
+    eventSeries(siteDb(c.env, c.get("site")), site.id, common, common.filter, interval, conversion, versionOf(c.req.raw)),
+    sessionSeries(siteDb(c.env, c.get("site")), site.id, common, common.filter, interval, versionOf(c.req.raw)),
   ]);
   const eventsAt = new Map(events.map((r) => [r.bucket, r]));
   const sessionsAt = new Map(sessions.map((r) => [r.bucket, r.sessions]));
@@ -255,11 +256,11 @@ queryRoutes.get("/channels", async (c) => {
   const common = parseCommon(q, Date.now());
   const site = c.get("site");
   const conversion = parseConversion(q, site.settings.conversions);
-  return c.json({ channels: await channelCounts(c.env.DB, site.id, common, common.filter, conversion, versionOf(c.req.raw)) } satisfies ChannelsBody);
+  return c.json({ channels: await channelCounts(siteDb(c.env, c.get("site")), site.id, common, common.filter, conversion, versionOf(c.req.raw)) } satisfies ChannelsBody);
 });
 
 queryRoutes.get("/event-names", async (c) => {
   const common = parseCommon(queryOf(c), Date.now());
-  return c.json({ events: await eventNames(c.env.DB, c.get("site").id, common, common.filter, versionOf(c.req.raw)) } satisfies EventNamesBody);
+  return c.json({ events: await eventNames(siteDb(c.env, c.get("site")), c.get("site").id, common, common.filter, versionOf(c.req.raw)) } satisfies EventNamesBody);
 });
 

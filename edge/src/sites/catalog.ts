@@ -20,6 +20,7 @@ export function toSite(row: SiteRow | Record<string, unknown>): Site {
     previousSecretValidUntil: (r.previousSecretValidUntil ?? r.previous_secret_valid_until ?? null) as number | null,
     settings: settings as SiteSettings,
     createdAt: (r.createdAt ?? r.created_at) as number,
+    database: (r.database as string | null | undefined) ?? "DB",
   };
 }
 

@@ -17,13 +17,14 @@ import { valueSegments, type PersonValue } from "./value";
 import { feedbackEvents, mediaSpend, stageEvents, unitCosts } from "./load";
 import { nextBestTouchpoints, suggestionFor } from "./next-best";
 import { computeChurnScores, DEFAULT_CHURN_EVENTS } from "./churn-scores";
+import { siteDb } from "../../sites/site-db";
 
 export const marketingRoutes = readRoutes();
 
 function journeysFor(c: C, q: Query) {
   const common = parseCommon(q, Date.now());
   const jq = journeyQuery(c, q, common);
-  return { common, conversion: jq.conversion, load: () => loadJourneys(c.env.DB, c.get("site").id, jq) };
+  return { common, conversion: jq.conversion, load: () => loadJourneys(siteDb(c.env, c.get("site")), c.get("site").id, jq) };
 }
 
 marketingRoutes.get("/roi", async (c) => {
@@ -31,7 +32,7 @@ marketingRoutes.get("/roi", async (c) => {
   const model = parseChoice(q, "model", MODELS, "markov");
   const groupBy = parseChoice(q, "group_by", ["channel", "campaign"] as const, "channel");
   const { common, conversion, load } = journeysFor(c, q);
-  const db = c.env.DB;
+  const db = siteDb(c.env, c.get("site"));
   const siteId = c.get("site").id;
   const [journeys, media, units] = await Promise.all([load(), mediaSpend(db, siteId, common, groupBy, common.filter), unitCosts(db, siteId)]);
   const counted = attribute(toAttributionJourneys(journeys, groupBy, "count"));
@@ -46,7 +47,7 @@ marketingRoutes.get("/feedback", async (c) => {
   const q = queryOf(c);
   const kind = parseChoice(q, "kind", FEEDBACK_KINDS, "nps");
   const common = parseCommon(q, Date.now());
-  const db = c.env.DB;
+  const db = siteDb(c.env, c.get("site"));
   const siteId = c.get("site").id;
   const people = await personOfKeys(db, siteId);
   // Touchpoints and stages from before the range count too: they precede answers inside it.
@@ -68,7 +69,7 @@ marketingRoutes.get("/segments/value", async (c) => {
   const min = minRaw === undefined ? undefined : Number(minRaw);
   if (min !== undefined && !Number.isFinite(min)) throw new ParamError("min", "min must be a number");
   const { common, load } = journeysFor(c, q);
-  const [journeys, stages] = await Promise.all([load(), stageEvents(c.env.DB, c.get("site").id, common)]);
+  const [journeys, stages] = await Promise.all([load(), stageEvents(siteDb(c.env, c.get("site")), c.get("site").id, common)]);
   const people = new Map<string, PersonValue>();
   for (const j of journeys) {
     const p = people.get(j.personId) ?? { personId: j.personId, revenue: 0, orders: 0, channels: [], stage: null };
@@ -118,7 +119,7 @@ marketingRoutes.get("/at-risk", async (c) => {
   const format = parseChoice(q, "format", ["json", "csv"] as const, "json");
   const events = q("event") ? parseList(q, "event", 10) : null;
   const site = c.get("site");
-  const db = c.env.DB;
+  const db = siteDb(c.env, c.get("site"));
   const { common, load } = journeysFor(c, q);
   const stalled = q("started") === undefined ? null : await stalledOf(db, site.id, q, common);
   // Stages from the start: the stage a touchpoint found a person at may have been set long before.
