@@ -1,4 +1,4 @@
-// Where a site's data lives. The catalog (sites, salts, dead letters) is always `env.DB`; a site's
+// Where a site's data lives. The catalog (sites, shared links, salts, dead letters) is always `env.DB`; a site's
 // data (events, sessions, identities, journey state, marketing and Act tables) lives in the one D1
 // binding its record names: `DB` or `SITE_DB_1..n`. Every read and write of a site's data takes its
 // handle from here, so a query never crosses databases and a site can be moved by changing one field.
