@@ -82,6 +82,8 @@ export async function deletePerson(env: SiteDatabases & Pick<Bindings, "ARCHIVE"
     db.prepare("DELETE FROM churn_scores WHERE site_id = ?1 AND person_id = ?2").bind(siteId, p.personId),
     db.prepare("DELETE FROM person_state WHERE site_id = ?1 AND person_id = ?2").bind(siteId, p.personId),
     db.prepare("DELETE FROM journeys WHERE site_id = ?1 AND person_id = ?2").bind(siteId, p.personId),
+    // A running rebuild's copy of their archived events (jobs/rebuild.ts) goes too.
+    db.prepare("DELETE FROM rebuild_events WHERE site_id = ?1 AND ident_key IN (SELECT value FROM json_each(?2))").bind(siteId, k),
     // Webhook bodies name the person (stalled, at-risk, conversion): the log keeps none of them,
     // and the once-only marks keyed by the person go too.
     // (A Slack body is only text: it goes when it names the person or one of their user ids.)

@@ -51,6 +51,23 @@ export function foldState(olds: PersonState[], fresh: PersonState, agedBefore: n
   };
 }
 
+/**
+ * Folds events that arrived after their time was frozen (older than the horizon: the raw rows
+ * around them may be gone) into a state. A redelivered one is already there and is not added
+ * twice: a state keeps no message ids, so an entry equal in every field counts as the same.
+ */
+export function withLate(state: PersonState, late: PersonState[]): PersonState {
+  if (late.length === 0) return state;
+  const touchKey = (t: StateTouch) => JSON.stringify([t.ts, t.channel, t.source, t.campaign, t.country, t.device, t.session]);
+  const eventKey = (e: StateEvent) => JSON.stringify([e.ts, e.name, e.stage, e.revenue, e.channel, e.source, e.campaign, e.country, e.device, e.in]);
+  const haveTouches = new Set(state.touches.map(touchKey));
+  const haveEvents = new Set(state.events.map(eventKey));
+  const touches = late.flatMap((s) => s.touches).filter((t) => !haveTouches.has(touchKey(t)) && haveTouches.add(touchKey(t)));
+  const events = late.flatMap((s) => s.events).filter((e) => !haveEvents.has(eventKey(e)) && haveEvents.add(eventKey(e)));
+  // Stable: among equal times the entries already there stay first, as the raw rows' order had them.
+  return { touches: [...state.touches, ...touches].sort(byTime), events: [...state.events, ...events].sort(byTime) };
+}
+
 // The text form. Strings are numbered once per person (a person's events repeat a few names and
 // places), times are deltas from the previous entry, and a place is one number: about 12 bytes an
 // event where the raw row and its indexes take some 650.

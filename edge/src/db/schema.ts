@@ -313,7 +313,29 @@ export const journeyMeta = sqliteTable("journey_meta", {
   rebuildState: text("rebuild_state"),
   rebuildDone: integer("rebuild_done"),
   rebuildTotal: integer("rebuild_total"),
+  /** What the running rebuild is doing: reading the R2 archive ("archive"), then recomputing people ("people"). */
+  rebuildPhase: text("rebuild_phase"),
+  /** The last archive object read into rebuild_events (keys sort by arrival time). */
+  rebuildCursor: text("rebuild_cursor"),
+  /** Archived events read so far. */
+  rebuildStaged: integer("rebuild_staged"),
+  /** The running rebuild's id: a step of an older one (settings changed again meanwhile) stops. */
+  rebuildRun: text("rebuild_run"),
 });
+
+/**
+ * A rebuild's staging: every archived event of the site, keyed by identity so the people step
+ * reads one person's whole history with one index range. Filled from R2 during a rebuild and
+ * emptied as the people are recomputed (and at its end): nothing lives here between rebuilds.
+ * `data` holds what sessions and journey state need (jobs/rebuild-person.ts StagedRow).
+ */
+export const rebuildEvents = sqliteTable("rebuild_events", {
+  siteId: text("site_id").notNull(),
+  messageId: text("message_id").notNull(),
+  identKey: text("ident_key").notNull(),
+  ts: integer("ts").notNull(),
+  data: text("data").notNull(),
+}, (t) => [primaryKey({ columns: [t.siteId, t.messageId] }), index("rebuild_events_ident").on(t.siteId, t.identKey, t.ts)]);
 
 /**
  * A page's engagement reports (Plausible's `engagement` event: scroll depth and engaged time since

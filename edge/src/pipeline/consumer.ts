@@ -32,7 +32,7 @@ export async function storePayloads(env: SiteDatabases, payloads: QueuePayload[]
     total.duplicates += r.duplicates;
     // After the events are committed: a failure here retries the hand-off, whose events are then
     // duplicates, but whose people are recomputed all the same (touchedKeys names them all).
-    if (site) total.people += await refreshPeople(db, siteId, site.settings, r.touchedKeys, r.merges);
+    if (site) total.people += await refreshPeople(db, siteId, site.settings, r.touchedKeys, r.merges, r.messageIds);
   }
   return total;
 }

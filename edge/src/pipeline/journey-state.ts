@@ -3,7 +3,7 @@
 // horizon) and what their raw rows from the horizon on say now, so a late event, an identity merge
 // or a redelivered batch gives the same state as if everything had arrived in order, once.
 import { chunks, CHUNK } from "./chunks";
-import { conversionsOf, foldState, latestStage, packState, stateSpan, unpackState, type PersonState, type StateEvent } from "../core/person-state";
+import { conversionsOf, foldState, latestStage, packState, stateSpan, unpackState, withLate, type PersonState, type StateEvent, type StateTouch } from "../core/person-state";
 import { packJourney } from "../core/journey-pack";
 import { personJourneys, DAY_MS, type Touch } from "../core/journeys";
 import type { SiteSettings } from "../db/schema";
@@ -33,6 +33,40 @@ const EVENTS_SQL = `WITH ${PEOPLE}
   FROM k CROSS JOIN events e ON e.site_id = ?1 AND e.ident_key = k.ident_key CROSS JOIN sessions s ON s.id = e.session_id
   WHERE e.ts >= (SELECT at FROM h)
   ORDER BY e.ts, e.id`;
+
+/**
+ * The batch's own events older than the horizon (late arrivals): the raw rows before it are not
+ * read again, so these are folded into the old state here, once (core/person-state withLate).
+ * Each row is an event; `opens` when it began its session (a touchpoint at the session's start),
+ * `switches` when it named a channel other than its session's (a touchpoint of its own).
+ */
+const LATE_SQL = `SELECT i.person_id AS personId, e.ts, e.event AS name, e.stage, e.revenue, e.channel, e.source, e.campaign, e.country, e.device,
+    CASE WHEN e.channel_explicit = 1 THEN e.channel ELSE s.channel END AS "in", s.start_ts = e.ts AS opens,
+    e.channel_explicit = 1 AND e.channel <> s.channel AS switches,
+    s.channel AS sChannel, s.source AS sSource, s.campaign AS sCampaign, s.country AS sCountry, s.device AS sDevice
+  FROM json_each(?2) j CROSS JOIN events e ON e.site_id = ?1 AND e.message_id = j.value
+  CROSS JOIN sessions s ON s.id = e.session_id CROSS JOIN identities i ON i.site_id = ?1 AND i.ident_key = e.ident_key
+  WHERE e.ts < COALESCE((SELECT aged_before FROM journey_meta WHERE site_id = ?1), 0)
+  ORDER BY e.ts, e.id`;
+
+interface LateRow extends StateEvent {
+  personId: string;
+  opens: number;
+  switches: number;
+  sChannel: string;
+  sSource: string | null;
+  sCampaign: string | null;
+  sCountry: string | null;
+  sDevice: string | null;
+}
+
+/** A late row as state: the event, and the touchpoints it makes. */
+function lateState({ personId: _, opens, switches, sChannel, sSource, sCampaign, sCountry, sDevice, ...e }: LateRow): PersonState {
+  const touches: StateTouch[] = [];
+  if (opens) touches.push({ ts: e.ts, channel: sChannel, source: sSource, campaign: sCampaign, country: sCountry, device: sDevice, session: true });
+  if (switches) touches.push({ ts: e.ts, channel: e.channel, source: e.source, campaign: e.campaign, country: e.country, device: e.device, session: false });
+  return { touches, events: [e] };
+}
 
 export interface Merge {
   from: string;
@@ -66,18 +100,21 @@ export function journeysOfState(personId: string, state: PersonState, conversion
  * Recomputes and writes the state and journeys of every person behind `identKeys`, folding in
  * the people merged away by this batch. Reads run in one D1 batch, so the raw rows and the
  * horizon they are cut at are one snapshot even while the cron ages raw events out.
+ * `messageIds`: the batch's events; those older than the horizon are folded into the old state.
  */
-export async function refreshPeople(db: D1Database, siteId: string, settings: SiteSettings, identKeys: string[], merges: Merge[]): Promise<number> {
+export async function refreshPeople(db: D1Database, siteId: string, settings: SiteSettings, identKeys: string[], merges: Merge[],
+  messageIds: string[] = []): Promise<number> {
   if (identKeys.length === 0) return 0;
   const keys = json(identKeys);
   const mergedAway = merges.map((m) => m.from);
-  const [horizon, people, olds, touches, events] = await db.batch([
+  const [horizon, people, olds, touches, events, late] = await db.batch([
     db.prepare("SELECT COALESCE((SELECT aged_before FROM journey_meta WHERE site_id = ?), 0) AS at").bind(siteId),
     db.prepare(`WITH ${PEOPLE} SELECT person_id AS personId FROM p`).bind(siteId, keys),
     db.prepare(`WITH ${PEOPLE} SELECT ps.person_id AS personId, ps.data FROM (SELECT person_id FROM p UNION SELECT value FROM json_each(?3)) x
       CROSS JOIN person_state ps ON ps.site_id = ?1 AND ps.person_id = x.person_id`).bind(siteId, keys, json(mergedAway)),
     db.prepare(TOUCHES_SQL).bind(siteId, keys),
     db.prepare(EVENTS_SQL).bind(siteId, keys),
+    db.prepare(LATE_SQL).bind(siteId, json(messageIds)),
   ]);
   const agedBefore = (horizon.results[0] as { at: number }).at;
   const survivor = survivorOf(merges);
@@ -92,14 +129,28 @@ export async function refreshPeople(db: D1Database, siteId: string, settings: Si
     stateOf(personId).touches.push({ ...t, session: session === 1 });
   }
   for (const { personId, ...e } of events.results as (StateEvent & { personId: string })[]) stateOf(personId).events.push(e);
+  const lateOf = new Map<string, PersonState[]>();
+  for (const row of late.results as LateRow[]) lateOf.set(row.personId, [...(lateOf.get(row.personId) ?? []), lateState(row)]);
 
+  const ids = (people.results as { personId: string }[]).map((r) => r.personId);
+  const states = new Map(ids.map((personId) => {
+    const state = foldState(oldStates.get(personId) ?? [], fresh.get(personId) ?? { touches: [], events: [] }, agedBefore);
+    return [personId, withLate(state, lateOf.get(personId) ?? [])];
+  }));
+  await db.batch(writePeople(db, siteId, settings, states, mergedAway));
+  return ids.length;
+}
+
+/**
+ * The statements that replace the state and journeys of `states`' people (an empty state deletes
+ * the person's row) and drop those of `gone` (people merged away).
+ */
+export function writePeople(db: D1Database, siteId: string, settings: SiteSettings, states: Map<string, PersonState>, gone: string[]): D1PreparedStatement[] {
   const lookbackMs = (settings.lookbackDays ?? 30) * DAY_MS;
   const stateRows: unknown[][] = [];
   const journeyRows: unknown[][] = [];
   const emptied: string[] = [];
-  const ids = (people.results as { personId: string }[]).map((r) => r.personId);
-  for (const personId of ids) {
-    const state = foldState(oldStates.get(personId) ?? [], fresh.get(personId) ?? { touches: [], events: [] }, agedBefore);
+  for (const [personId, state] of states) {
     const span = stateSpan(state);
     if (span === null) {
       emptied.push(personId);
@@ -112,8 +163,8 @@ export async function refreshPeople(db: D1Database, siteId: string, settings: Si
     }
   }
   const writes: D1PreparedStatement[] = [
-    db.prepare("DELETE FROM person_state WHERE site_id = ? AND person_id IN (SELECT value FROM json_each(?))").bind(siteId, json([...mergedAway, ...emptied])),
-    db.prepare("DELETE FROM journeys WHERE site_id = ? AND person_id IN (SELECT value FROM json_each(?))").bind(siteId, json([...mergedAway, ...ids])),
+    db.prepare("DELETE FROM person_state WHERE site_id = ? AND person_id IN (SELECT value FROM json_each(?))").bind(siteId, json([...gone, ...emptied])),
+    db.prepare("DELETE FROM journeys WHERE site_id = ? AND person_id IN (SELECT value FROM json_each(?))").bind(siteId, json([...gone, ...states.keys()])),
   ];
   for (const part of chunks(stateRows, CHUNK)) {
     writes.push(db.prepare(
@@ -129,9 +180,8 @@ export async function refreshPeople(db: D1Database, siteId: string, settings: Si
        SELECT ?1, value->>0, value->>1, value->>2, ?3, value->>3 FROM json_each(?2)`).bind(siteId, json(part), lookbackDays));
   }
   // A site's first write names the settings its journeys are kept for; a settings change clears
-  // it until a rebuild has recomputed everyone (admin/rebuild.ts).
+  // it until a rebuild has recomputed everyone (jobs/rebuild.ts).
   writes.push(db.prepare("INSERT INTO journey_meta (site_id, aged_before, journeys_key) VALUES (?, 0, ?) ON CONFLICT (site_id) DO NOTHING")
     .bind(siteId, journeysKey(settings)));
-  await db.batch(writes);
-  return ids.length;
+  return writes;
 }

@@ -20,6 +20,8 @@ export interface StoreResult {
   touchedKeys: string[];
   /** People merged into another by this batch's identity links. */
   merges: { from: string; to: string }[];
+  /** Every event of the batch, stored or duplicate (a late one is folded into its person's state by id). */
+  messageIds: string[];
 }
 
 const defaultId = (prefix: string) => prefix + crypto.randomUUID().replace(/-/g, "").slice(0, 20);
@@ -102,17 +104,7 @@ export async function storeEvents(db: D1Database, siteId: string, received: Enri
       statements.push(db.prepare("UPDATE events SET session_id = ? WHERE session_id = ?").bind(m.to, m.from));
       statements.push(db.prepare("DELETE FROM sessions WHERE id = ?").bind(m.from));
     }
-    for (const part of chunks(upserts, CHUNK)) {
-      statements.push(db.prepare(
-        `INSERT INTO sessions (id, site_id, ident_key, start_ts, end_ts, events, channel, source, medium, campaign, campaign_key, landing_path, country, device)
-         SELECT value->>'id', ?1, value->>'identKey', value->>'startTs', value->>'endTs', value->>'events', value->>'channel', value->>'source',
-                value->>'medium', value->>'campaign', value->>'campaignKey', value->>'landingPath', value->>'country', value->>'device'
-         FROM json_each(?2) WHERE true
-         ON CONFLICT (id) DO UPDATE SET start_ts = excluded.start_ts, end_ts = excluded.end_ts, events = excluded.events,
-           channel = excluded.channel, source = excluded.source, medium = excluded.medium, campaign = excluded.campaign,
-           campaign_key = excluded.campaign_key, landing_path = excluded.landing_path, country = excluded.country, device = excluded.device`)
-        .bind(siteId, json(part)));
-    }
+    statements.push(...upsertSessions(db, siteId, upserts));
 
     // 4. Events.
     for (const part of chunks(events, CHUNK)) {
@@ -145,5 +137,18 @@ export async function storeEvents(db: D1Database, siteId: string, received: Enri
       .bind(opts.now, json(storedParts)));
   }
   if (statements.length) await db.batch(statements);
-  return { stored: events.length, duplicates: incoming.length - events.length, touchedKeys, merges };
+  return { stored: events.length, duplicates: incoming.length - events.length, touchedKeys, merges, messageIds: ids };
+}
+
+/** Sessions in their final state, written over what is stored under their ids. */
+export function upsertSessions(db: D1Database, siteId: string, sessions: SessionState[]): D1PreparedStatement[] {
+  return chunks(sessions, CHUNK).map((part) => db.prepare(
+    `INSERT INTO sessions (id, site_id, ident_key, start_ts, end_ts, events, channel, source, medium, campaign, campaign_key, landing_path, country, device)
+     SELECT value->>'id', ?1, value->>'identKey', value->>'startTs', value->>'endTs', value->>'events', value->>'channel', value->>'source',
+            value->>'medium', value->>'campaign', value->>'campaignKey', value->>'landingPath', value->>'country', value->>'device'
+     FROM json_each(?2) WHERE true
+     ON CONFLICT (id) DO UPDATE SET start_ts = excluded.start_ts, end_ts = excluded.end_ts, events = excluded.events,
+       channel = excluded.channel, source = excluded.source, medium = excluded.medium, campaign = excluded.campaign,
+       campaign_key = excluded.campaign_key, landing_path = excluded.landing_path, country = excluded.country, device = excluded.device`)
+    .bind(siteId, json(part)));
 }
