@@ -10,6 +10,7 @@ import { authRoutes } from "./auth/routes";
 import { requireSiteRead } from "./auth/middleware";
 import { queryRoutes } from "./query/routes";
 import { marketingRoutes } from "./query/marketing/routes";
+import { segmentRoutes } from "./query/segments/routes";
 import { assetRoutes } from "./assets";
 
 export const app = new Hono<AppEnv>();
@@ -22,6 +23,8 @@ app.route("/api/admin/sites/:site", actRoutes);
 app.route("/api/admin/sites/:site", shareRoutes);
 app.route("/api/admin", adminRoutes);
 app.use("/api/sites/:site/*", requireSiteRead());
+// Before the read routes: saving and deleting never meet the answer cache.
+app.route("/api/sites/:site/segments", segmentRoutes);
 app.route("/api/sites/:site", queryRoutes);
 app.route("/api/sites/:site", marketingRoutes);
 app.all("/api/*", (c) => c.json({ error: apiError("not_found", `no route ${c.req.method} ${c.req.path}`) }, 404));

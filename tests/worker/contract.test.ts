@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import {
   readAtRisk, readAttribution, readChannelRow, readChurn, readCohort, readEvent, readEventName, readFeedback, readFunnelStep,
   readJourneyStats, readOverview, readPaths, readRoi, readSession, readStalledPerson, readTimeline, readTimePoint, readTransitions,
-  readValueSegments, readVitalsPage, list, readCreatedWebhook, readWebhookListItem, readDelivery, readDeliveryQueued, readWebhook, readFollowUpRule, readAlertRule,
+  readValueSegments, readVitalsPage, list, compared, readSegment, readSegments, readCreatedWebhook, readWebhookListItem, readDelivery, readDeliveryQueued, readWebhook, readFollowUpRule, readAlertRule,
   readCreatedShare, readShare, readShareSession,
 } from "../../dashboard/src/api/decoders";
 import { env } from "cloudflare:test";
@@ -45,6 +45,7 @@ const journey = [
 
 describe("the dashboard reads what the edge sends", () => {
   let site: TestSite;
+  let segmentId = "";
   const range = `from=${iso(base - DAY)}&to=${iso(Date.now())}`;
   const get = (path: string) => read(site, `${path}${path.includes("?") ? "&" : "?"}${range}`);
 
@@ -53,9 +54,16 @@ describe("the dashboard reads what the edge sends", () => {
     expect((await sendBatch(site, journey)).status).toBe(200);
     const stored = await waitFor(() => read(site, `/overview?${range}`), (o) => o.events === journey.length);
     expect(stored.events).toBe(journey.length);
+    // Everyone who did something in the range: the segment narrows nothing, so each list stays full.
+    const created = await SELF.fetch(`${BASE}/api/sites/${site.id}/segments`, {
+      method: "POST", headers: { authorization: `Bearer ${site.readToken}`, "content-type": "application/json" },
+      body: JSON.stringify({ name: "Everyone but no one", filter: { didNot: "never_sent" } }),
+    });
+    expect(created.status).toBe(201);
+    segmentId = (await created.json<{ id: string }>()).id;
   });
 
-  it.each<[string, (body: any) => unknown, (body: any) => unknown[]]>([
+  const ENDPOINTS: [string, (body: any) => unknown, (body: any) => unknown[]][] = [
     ["/overview", readOverview, (b) => [b.people]],
     ["/timeseries?interval=day", (b) => ({ ...b, points: list(readTimePoint)(b.points) }), (b) => b.points],
     ["/channels", (b) => ({ channels: list(readChannelRow)(b.channels) }), (b) => b.channels],
@@ -75,10 +83,26 @@ describe("the dashboard reads what the edge sends", () => {
     ["/feedback?kind=nps", readFeedback, (b) => b.comments],
     ["/segments/value", readValueSegments, (b) => b.segment.paths],
     ["/at-risk", readAtRisk, (b) => b.people],
-  ])("%s", async (path, decode, items) => {
+  ];
+
+  it.each(ENDPOINTS)("%s", async (path, decode, items) => {
     const body = await get(path);
     expect(items(body).length).toBeGreaterThan(0);
     expect(decode(body)).toEqual(body);
+  });
+
+  it.each(ENDPOINTS)("%s with compare=previous and a segment", async (path, decode, items) => {
+    const body = await get(`${path}${path.includes("?") ? "&" : "?"}compare=previous&segment=${segmentId}`);
+    expect(items(body).length).toBeGreaterThan(0);
+    expect(body.previous).toBeDefined();
+    expect(compared(decode)(body)).toEqual(body);
+  });
+
+  it("the segments list and a created segment", async () => {
+    const listed = await read(site, "/segments");
+    expect(listed.segments.length).toBeGreaterThan(0);
+    expect(readSegments(listed)).toEqual(listed);
+    expect(readSegment(listed.segments[0])).toEqual(listed.segments[0]);
   });
 
   it("a page view's page, from context.page or a Segment page call's properties", async () => {

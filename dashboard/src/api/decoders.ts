@@ -10,6 +10,8 @@ import type {
   SessionBody, SignedIn, StalledPerson, TimelineBody, TimelineEvent, TimePoint, TransitionsBody, ValueSegmentsBody, VitalSummary,
   AlertRule, CreatedWebhook, Delivery, DeliveryQueued, FollowUpRule, Webhook, WebhookListItem,
   CreatedShare, Share, ShareSession, ShareView,
+
+  Compared, Segment, SegmentFilter, SegmentsBody, TimeRange,
 } from "./types";
 
 type Json = Record<string, unknown>;
@@ -236,3 +238,33 @@ const readShareViews: Reader<ShareView[]> = (value) => arr(value).filter((v): v 
 export const readShare = fields<Share>({ id: str, views: readShareViews, expiresAt: num, createdAt: count });
 export const readCreatedShare = fields<CreatedShare>({ id: str, url: str, views: readShareViews, expiresAt: num, createdAt: count });
 export const readShareSession = fields<ShareSession>({ site: (v) => readSite(v), views: readShareViews, expiresAt: num });
+
+// ---- compare and segments ----
+
+const readTimeRange = fields<TimeRange>({ from: str, to: str });
+
+/** A body with what `compare` adds: `previous` read as the body itself, and its range. */
+export const compared =
+  <T>(read: Reader<T>): Reader<Compared<T>> =>
+  (value) => {
+    const body = obj(value);
+    const out: Compared<T> = Object.assign(read(value) as object, {}) as Compared<T>;
+    if (body.previous !== undefined) out.previous = read(body.previous);
+    if (body.previousRange !== undefined) out.previousRange = readTimeRange(body.previousRange);
+    return out;
+  };
+
+const optionalText = optional(str);
+export const readSegmentFilter = fields<SegmentFilter>({
+  firstTouchChannel: optionalText,
+  anyTouchChannel: optionalText,
+  stage: optionalText,
+  country: optionalText,
+  device: optionalText,
+  did: optionalText,
+  didNot: optionalText,
+  highValue: (value) => (value === true ? true : undefined),
+  identified: optional(bool),
+});
+export const readSegment = fields<Segment>({ id: str, name: str, filter: readSegmentFilter, createdAt: str });
+export const readSegments = fields<SegmentsBody>({ segments: list(readSegment) });

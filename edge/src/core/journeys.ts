@@ -55,14 +55,27 @@ export function personJourneys(personId: string, touchpoints: Touch[], conversio
   return journeys;
 }
 
-/** Filters a journey is kept for: it touched what they name (any of its touchpoints matches all). */
+/** Some people only, by person id and by identity key (the raw tables' column), e.g. a segment's. */
+export interface PeopleSet {
+  ids: ReadonlySet<string>;
+  keys: readonly string[];
+}
+
+/**
+ * Filters a journey is kept for: it touched what they name (any of its touchpoints matches all),
+ * and, with `people`, it is one of theirs.
+ */
 export interface TouchFilter {
   channel?: string;
   source?: string;
   campaign?: string;
   country?: string;
   device?: string;
+  people?: PeopleSet;
 }
+
+/** Whether a person is counted under the filter (everyone, without `people`). */
+export const personMatches = (personId: string, filter: TouchFilter): boolean => filter.people === undefined || filter.people.ids.has(personId);
 
 const FILTER_KEYS = ["channel", "source", "campaign", "country", "device"] as const;
 
@@ -82,6 +95,7 @@ export function buildJourneys(
   const people = new Set([...touchpoints.keys(), ...conversions.keys()]);
   const out: Journey[] = [];
   for (const personId of people) {
+    if (!personMatches(personId, opts.filter)) continue;
     for (const j of personJourneys(personId, touchpoints.get(personId) ?? [], conversions.get(personId) ?? [], opts.lookbackMs)) {
       if (j.endTs < opts.from || j.endTs > opts.to) continue;
       if (!j.touchpoints.some((t) => touchMatches(t, opts.filter))) continue;

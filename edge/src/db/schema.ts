@@ -374,3 +374,13 @@ export const shares = sqliteTable("shares", {
 }, (t) => [uniqueIndex("shares_token").on(t.tokenHash), index("shares_site").on(t.siteId)]);
 
 export type ShareRow = typeof shares.$inferSelect;
+
+/** Saved, named people filters of a site (API.md "segments"); `segment=ID` on a read narrows to them. */
+export const segments = sqliteTable("segments", {
+  id: text("id").primaryKey(),
+  siteId: text("site_id").notNull(),
+  name: text("name").notNull(),
+  /** The SegmentFilter (query/api.ts), checked on the way in. */
+  filter: text("filter", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+  createdAt: integer("created_at").notNull(),
+}, (t) => [index("segments_site").on(t.siteId)]);

@@ -50,6 +50,7 @@ export function cacheKey(url: URL, now: number): string {
 export function answerCache(): MiddlewareHandler<AppEnv> {
   const entries = new Map<string, Entry>();
   return async function answerCache(c, next) {
+    if (c.req.method !== "GET") return next();
     // The site's settings shape answers too (the default conversion, lookback, stages): an edit
     // through the admin API is a new version even with no event stored since.
     const site = c.get("site");

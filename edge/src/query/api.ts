@@ -56,6 +56,67 @@ export interface SignedIn {
 /** GET /api/session: signed out is a normal state, answered 200. */
 export type SessionBody = SignedIn | { signedIn: false };
 
+// ---- compare and segments ----
+
+/** `compare=previous|year` on any read endpoint (JSON answers). */
+export const COMPARE_MODES = ["previous", "year"] as const;
+export type CompareMode = (typeof COMPARE_MODES)[number];
+
+export interface TimeRange {
+  from: IsoTime;
+  to: IsoTime;
+}
+
+/**
+ * What `compare` adds to any JSON answer: the same answer for the compared range, and that range.
+ * Absent without `compare`.
+ */
+export interface Comparison<T> {
+  previous?: T;
+  previousRange?: TimeRange;
+}
+export type Compared<T> = T & Comparison<T>;
+
+/**
+ * A saved people filter; every field given must hold (AND). Channels, country and device are
+ * judged on the person's touchpoints, `did`/`didNot` and `highValue` over the asked range.
+ */
+export interface SegmentFilter {
+  /** The channel of the person's first touchpoint ever (up to the range's end). */
+  firstTouchChannel?: string;
+  /** A touchpoint in this channel in the range. */
+  anyTouchChannel?: string;
+  /** The person reached this stage (an event mapped to it) by the range's end. */
+  stage?: string;
+  /** A touchpoint from this country (ISO code as stored) in the range. */
+  country?: string;
+  /** A touchpoint on this device class in the range. */
+  device?: string;
+  /** Did this event in the range. */
+  did?: string;
+  /** Did not do this event in the range. */
+  didNot?: string;
+  /** In the top decile of revenue (the site's conversions) among the people of the range. */
+  highValue?: true;
+  /** Known by a userId (true) or anonymous only (false). */
+  identified?: boolean;
+}
+
+export const SEGMENT_FILTER_FIELDS = ["firstTouchChannel", "anyTouchChannel", "stage", "country", "device", "did", "didNot", "highValue", "identified"] as const;
+
+/** POST /segments answers 201 with it; GET /segments lists them. */
+export interface Segment {
+  id: string;
+  name: string;
+  filter: SegmentFilter;
+  createdAt: IsoTime;
+}
+
+/** GET /segments */
+export interface SegmentsBody {
+  segments: Segment[];
+}
+
 // ---- events and timelines ----
 
 /** Where a page or screen event happened (from the sender's context.page or page properties). */

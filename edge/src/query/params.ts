@@ -1,5 +1,5 @@
 // Query parameters of the read API, checked: a bad one is a 400 naming its field, never a guess.
-import { DAY_MS, type TouchFilter } from "./journeys";
+import { DAY_MS, type PeopleSet, type TouchFilter } from "./journeys";
 
 export class ParamError extends Error {
   constructor(
@@ -10,7 +10,20 @@ export class ParamError extends Error {
   }
 }
 
-type Query = (name: string) => string | undefined;
+/**
+ * The query string as a lookup. `asked` is set when the question is asked for another range than
+ * its parameters name (a comparison's previous range) or for a segment's people only
+ * (handler.ts's askedQuestion): the parameters are still checked, the range and people come from it.
+ */
+export interface Query {
+  (name: string): string | undefined;
+  asked?: Asked;
+}
+
+export interface Asked {
+  range: Range;
+  people?: PeopleSet;
+}
 
 const EPOCH_MS = /^\d{1,15}$/;
 const ISO = /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/;
@@ -48,7 +61,7 @@ export function parseRange(q: Query, now: number): Range {
   const to = time("to", Math.ceil(now / MINUTE_MS) * MINUTE_MS);
   const from = time("from", to - DEFAULT_RANGE_MS);
   if (from > to) throw new ParamError("from", "from must not be after to");
-  return { from, to };
+  return q.asked ? { ...q.asked.range } : { from, to };
 }
 
 const FILTERS = ["channel", "source", "campaign", "country", "device"] as const;
@@ -61,6 +74,7 @@ export function parseFilter(q: Query): TouchFilter {
     if (v === "" || v.length > 200) throw new ParamError(f, `${f} must be 1 to 200 characters`);
     filter[f] = v;
   }
+  if (q.asked?.people) filter.people = q.asked.people;
   return filter;
 }
 

@@ -2,7 +2,7 @@
 // Everything reads the tables as they are, so an event stored a moment ago is in the next answer.
 import type { Site } from "../env";
 import { apiError } from "../errors";
-import { journeyQuery, queryOf, readRoutes, type C, type Query } from "./handler";
+import { askedQuestion, journeyQuery, queryOf, readRoutes, segmentParam, type C, type Query } from "./handler";
 import { answerCache, versionOf } from "./answer-cache";
 import type {
   AttributionBody, ChannelsBody, ChurnBody, EventNamesBody, EventsBody, FunnelBody, JourneyStatsBody, OverviewBody, PathsBody,
@@ -15,7 +15,7 @@ import { cohorts } from "./cohorts";
 import { toCsv } from "./csv";
 import { FUNNEL_ORDERS, funnelByChannel, funnelSteps, reach } from "./funnel";
 import { channelCount, summarize, touchpointHistogram } from "./journey-stats";
-import { DAY_MS, touchMatches } from "./journeys";
+import { DAY_MS, personMatches, touchMatches } from "./journeys";
 import {
   firstTimes, namedEvents, peopleByStage, vitalSamples, engagementByPage,
 } from "./load/aggregates";
@@ -32,7 +32,12 @@ import { siteDb } from "../sites/site-db";
 
 export const queryRoutes = readRoutes();
 
+// Mounted at /api/sites/:site, these run before every read answer there (marketing's too): an
+// unknown segment is refused before a kept answer could be served, and a comparison or a segment
+// is resolved after it, so the answer kept is the whole one.
+queryRoutes.use("*", segmentParam());
 queryRoutes.use("*", answerCache());
+queryRoutes.use("*", askedQuestion());
 
 queryRoutes.get("/events", async (c) => {
   const q = queryOf(c);
@@ -62,7 +67,8 @@ queryRoutes.get("/people/:personId/timeline", async (c) => {
   const limit = parseInteger(q, "limit", 1000, 1, 10_000);
   const siteId = c.get("site").id;
   const personId = await resolvePerson(siteDb(c.env, c.get("site")), siteId, c.req.param("personId"));
-  if (personId === null) return c.json({ error: apiError("not_found", "no person with this person id, userId or anonymousId", "personId") }, 404);
+  // A segment narrows the people shown: someone outside it has no timeline under it.
+  if (personId === null || !personMatches(personId, filter)) return c.json({ error: apiError("not_found", "no person with this person id, userId or anonymousId", "personId") }, 404);
   const [ids, events] = await Promise.all([
     identKeysOf(siteDb(c.env, c.get("site")), siteId, personId),
     timeline(siteDb(c.env, c.get("site")), siteId, personId, { from, to }, filter, limit),
@@ -111,7 +117,7 @@ function pathsAnchor(q: Query): { start?: string; end?: string; q: Query } {
   };
   const start = anchor("from");
   const end = anchor("to");
-  return { start, end, q: (name) => ((name === "from" && start) || (name === "to" && end) ? undefined : q(name)) };
+  return { start, end, q: Object.assign((name: string) => ((name === "from" && start) || (name === "to" && end) ? undefined : q(name)), { asked: q.asked }) };
 }
 
 queryRoutes.get("/paths", async (c) => {
@@ -131,8 +137,8 @@ queryRoutes.get("/paths", async (c) => {
   const conversion = parseConversion(q, c.get("site").settings.conversions);
   const version = versionOf(c.req.raw);
   const [events, touchpoints] = await Promise.all([
-    namedEvents(db, siteId, common, {}, [anchor.start, conversion], { version, withChannel: false }),
-    loadTouchpoints(db, siteId, common, version),
+    namedEvents(db, siteId, common, { people: common.filter.people }, [anchor.start, conversion], { version, withChannel: false }),
+    loadTouchpoints(db, siteId, common, version, common.filter.people),
   ]);
   const starts = new Map<string, number>();
   const conversions = new Map<string, number[]>();

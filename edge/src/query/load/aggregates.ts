@@ -34,7 +34,7 @@ export async function peopleByStage(db: D1Database, siteId: string, range: Range
     if ((latest.get(person)?.ts ?? -Infinity) < ts) latest.set(person, { stage, ts });
   };
   if (aged) {
-    for (const [personId, list] of eventsIn(await statesInRange(db, siteId, aged, version), aged, filter, null)) {
+    for (const [personId, list] of eventsIn(await statesInRange(db, siteId, aged, version, filter.people), aged, filter, null)) {
       for (const e of list) if (e.stage !== null) keep(personId, e.stage, e.ts);
     }
   }
@@ -102,7 +102,7 @@ export async function namedEvents(
   const { raw, aged } = await partsOf(db, siteId, range);
   const before = new Map<string, NamedEvent[]>();
   if (aged) {
-    for (const [personId, list] of eventsIn(await statesInRange(db, siteId, aged, opts.version), aged, filter, names)) {
+    for (const [personId, list] of eventsIn(await statesInRange(db, siteId, aged, opts.version, filter.people), aged, filter, names)) {
       before.set(personId, list.map((e) => ({ ts: e.ts, name: e.name, channel: opts.withChannel ? e.in : null })));
     }
   }
@@ -128,7 +128,7 @@ export async function firstTimes(db: D1Database, siteId: string, range: Range, f
     if ((first.get(id)?.firstTs ?? Infinity) > ts) first.set(id, { personId, name, firstTs: ts });
   };
   const { raw, aged } = await partsOf(db, siteId, range);
-  if (aged) for (const [personId, list] of eventsIn(await statesInRange(db, siteId, aged, version), aged, filter, null)) for (const e of list) keep(personId, e.name, e.ts);
+  if (aged) for (const [personId, list] of eventsIn(await statesInRange(db, siteId, aged, version, filter.people), aged, filter, null)) for (const e of list) keep(personId, e.name, e.ts);
   if (raw) {
     const f = filterClause("e", filter);
     const [rows, people] = await Promise.all([

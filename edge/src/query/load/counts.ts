@@ -4,7 +4,7 @@
 // and after ageing, and a recent range costs what it did. Filters match an event's own columns,
 // a session's or touchpoint's for those; a conversion counts in the channel it happened in.
 import type { PersonState } from "../../core/person-state";
-import { touchMatches, type TouchFilter } from "../../core/journeys";
+import { personMatches, touchMatches, type TouchFilter } from "../../core/journeys";
 import type { ChannelRow, EventNameCount } from "../api";
 import { bucketStart, type Interval } from "../buckets";
 import type { Range } from "../params";
@@ -18,7 +18,8 @@ const inRange = (ts: number, r: Range) => ts >= r.from && ts <= r.to;
 const bump = <K>(m: Map<K, number>, k: K, by = 1) => m.set(k, (m.get(k) ?? 0) + by);
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-const agedStates = (db: D1Database, siteId: string, r: Range, version?: string): Promise<States> => statesInRange(db, siteId, r, version);
+const agedStates = (db: D1Database, siteId: string, r: Range, filter: TouchFilter, version?: string): Promise<States> =>
+  statesInRange(db, siteId, r, version, filter.people);
 
 export async function countEventsAndPeople(db: D1Database, siteId: string, range: Range, filter: TouchFilter, version?: string) {
   const { raw: r, aged } = await partsOf(db, siteId, range);
@@ -30,7 +31,7 @@ export async function countEventsAndPeople(db: D1Database, siteId: string, range
     for (const k of counted.keys) people.add(personOf.get(k)!);
   }
   if (aged) {
-    for (const [personId, s] of await agedStates(db, siteId, aged, version)) {
+    for (const [personId, s] of await agedStates(db, siteId, aged, filter, version)) {
       let own = 0;
       for (const e of s.events) if (inRange(e.ts, aged) && touchMatches(e, filter)) own++;
       events += own;
@@ -44,7 +45,7 @@ async function countTouches(db: D1Database, siteId: string, range: Range, filter
   const { raw: r, aged } = await partsOf(db, siteId, range);
   let n = r ? await (sessionsOnly ? raw.countSessions : raw.countTouchpoints)(db, siteId, r, filter) : 0;
   if (aged) {
-    for (const s of (await agedStates(db, siteId, aged, version)).values()) {
+    for (const s of (await agedStates(db, siteId, aged, filter, version)).values()) {
       for (const t of s.touches) if ((!sessionsOnly || t.session) && inRange(t.ts, aged) && touchMatches(t, filter)) n++;
     }
   }
@@ -73,7 +74,7 @@ export async function eventSeries(db: D1Database, siteId: string, range: Range, 
     for (const [b, k] of keys) row(b).people.add(personOf.get(k)!);
   }
   if (aged) {
-    for (const [personId, s] of await agedStates(db, siteId, aged, version)) {
+    for (const [personId, s] of await agedStates(db, siteId, aged, filter, version)) {
       for (const e of s.events) {
         if (!inRange(e.ts, aged) || !touchMatches(e, filter)) continue;
         const x = row(bucketStart(e.ts, interval));
@@ -91,7 +92,7 @@ export async function sessionSeries(db: D1Database, siteId: string, range: Range
   const counts = new Map<number, number>();
   if (r) for (const { bucket, sessions } of await raw.sessionSeries(db, siteId, r, filter, interval)) bump(counts, bucket, sessions);
   if (aged) {
-    for (const s of (await agedStates(db, siteId, aged, version)).values()) {
+    for (const s of (await agedStates(db, siteId, aged, filter, version)).values()) {
       for (const t of s.touches) if (t.session && inRange(t.ts, aged) && touchMatches(t, filter)) bump(counts, bucketStart(t.ts, interval));
     }
   }
@@ -105,7 +106,7 @@ export async function channelCounts(db: D1Database, siteId: string, range: Range
   const row = (channel: string) => rows.get(channel) ?? rows.set(channel, { channel, sessions: 0, touchpoints: 0, conversions: 0 }).get(channel)!;
   if (r) for (const c of await raw.channelCounts(db, siteId, r, filter, conversion)) Object.assign(row(c.channel), c);
   if (aged) {
-    for (const s of (await agedStates(db, siteId, aged, version)).values()) {
+    for (const s of (await agedStates(db, siteId, aged, filter, version)).values()) {
       for (const t of s.touches) {
         if (!inRange(t.ts, aged) || !touchMatches(t, filter)) continue;
         const x = row(t.channel);
@@ -123,7 +124,7 @@ export async function eventNames(db: D1Database, siteId: string, range: Range, f
   const counts = new Map<string, number>();
   if (r) for (const { name, count } of await raw.eventNames(db, siteId, r, filter)) bump(counts, name, count);
   if (aged) {
-    for (const s of (await agedStates(db, siteId, aged, version)).values()) {
+    for (const s of (await agedStates(db, siteId, aged, filter, version)).values()) {
       for (const e of s.events) if (e.name !== null && inRange(e.ts, aged) && touchMatches(e, filter)) bump(counts, e.name);
     }
   }
@@ -136,11 +137,11 @@ export async function cohortActivity(db: D1Database, siteId: string, range: Rang
   const active = new Map<string, Set<number>>();
   const add = (personId: string, bucket: number) => (active.get(personId) ?? active.set(personId, new Set()).get(personId)!).add(bucket);
   const [firstSeen] = await Promise.all([
-    raw.firstSeenIn(db, siteId, range),
+    raw.firstSeenIn(db, siteId, range).then((rows) => rows.filter((p) => personMatches(p.personId, filter))),
     r && Promise.all([raw.activeKeys(db, siteId, r, filter, interval), personOfKeys(db, siteId, version)]).then(([keys, personOf]) => {
       for (const [k, bucket] of keys) add(personOf.get(k)!, bucket);
     }),
-    aged && agedStates(db, siteId, aged, version).then((states) => {
+    aged && agedStates(db, siteId, aged, filter, version).then((states) => {
       for (const [personId, s] of states) for (const e of s.events) if (inRange(e.ts, aged) && touchMatches(e, filter)) add(personId, bucketStart(e.ts, interval));
     }),
   ]);

@@ -3,10 +3,10 @@
 // horizon (load/horizon.ts): SQL over the raw tables after it, the people's states before it.
 import { unpackJourney } from "../../core/journey-pack";
 import { unpackState } from "../../core/person-state";
-import { buildJourneys, DAY_MS, touchMatches, type Conversion, type Journey, type Touch, type TouchFilter } from "../../core/journeys";
+import { buildJourneys, DAY_MS, personMatches, touchMatches, type Conversion, type Journey, type PeopleSet, type Touch, type TouchFilter } from "../../core/journeys";
 import type { Range } from "../params";
 import { joinByPerson, partsOf } from "./horizon";
-import { groupRows, personOfKeys } from "./sql";
+import { filterClause, groupRows, personOfKeys } from "./sql";
 import { asOf, conversionsIn, journeysOfStates, statesInRange, touchesIn } from "./state";
 
 /**
@@ -14,7 +14,7 @@ import { asOf, conversionsIn, journeysOfStates, statesInRange, touchesIn } from 
  * its session's, keyed by identity (ident_key).
  */
 export const TOUCHPOINTS_SQL = `
-  SELECT s.ident_key AS identKey, s.start_ts AS ts, s.channel, s.source, s.campaign, s.country, s.device
+  SELECT s.ident_key AS ident_key, s.start_ts AS ts, s.channel, s.source, s.campaign, s.country, s.device
   FROM sessions s
   WHERE s.site_id = ?1 AND s.start_ts BETWEEN ?2 AND ?3
   UNION ALL
@@ -29,25 +29,28 @@ type ConversionTuple = [...TouchTuple, revenue: number | null];
 // million events the join is most of the query's time. Rows come as arrays (raw): naming every
 // column of every row costs too.
 
-/** Every touchpoint of the range by person, in time order. */
-export async function loadTouchpoints(db: D1Database, siteId: string, range: Range, version?: string): Promise<Map<string, Touch[]>> {
+/** Every touchpoint of the range by person, in time order; with `only`, those people's. */
+export async function loadTouchpoints(db: D1Database, siteId: string, range: Range, version?: string, only?: PeopleSet): Promise<Map<string, Touch[]>> {
   const { raw, aged } = await partsOf(db, siteId, range);
-  const before = aged ? touchesIn(await statesInRange(db, siteId, aged, version), aged) : new Map<string, Touch[]>();
+  const before = aged ? touchesIn(await statesInRange(db, siteId, aged, version, only), aged) : new Map<string, Touch[]>();
   if (!raw) return before;
+  const f = filterClause("t", { people: only }, 4);
   const [rows, people] = await Promise.all([
-    db.prepare(`${TOUCHPOINTS_SQL} ORDER BY ts`).bind(siteId, raw.from, raw.to).raw<TouchTuple>(),
+    db.prepare(only ? `SELECT * FROM (${TOUCHPOINTS_SQL}) t WHERE 1${f.sql} ORDER BY ts` : `${TOUCHPOINTS_SQL} ORDER BY ts`)
+      .bind(siteId, raw.from, raw.to, ...f.params).raw<TouchTuple>(),
     personOfKeys(db, siteId, version),
   ]);
   return joinByPerson(before, groupRows(rows, ([key]) => people.get(key)!, ([, ts, channel, source, campaign, country, device]) => ({ ts, channel, source, campaign, country, device })));
 }
 
-export async function loadConversions(db: D1Database, siteId: string, event: string, range: Range, version?: string): Promise<Map<string, Conversion[]>> {
+export async function loadConversions(db: D1Database, siteId: string, event: string, range: Range, version?: string, only?: PeopleSet): Promise<Map<string, Conversion[]>> {
   const { raw, aged } = await partsOf(db, siteId, range);
-  const before = aged ? conversionsIn(await statesInRange(db, siteId, aged, version), aged, event) : new Map<string, Conversion[]>();
+  const before = aged ? conversionsIn(await statesInRange(db, siteId, aged, version, only), aged, event) : new Map<string, Conversion[]>();
   if (!raw) return before;
+  const f = filterClause("events", { people: only }, 5);
   const [rows, people] = await Promise.all([
     db.prepare(`SELECT ident_key, ts, channel, source, campaign, country, device, revenue FROM events
-       WHERE site_id = ?1 AND event = ?2 AND ts BETWEEN ?3 AND ?4 ORDER BY ts`).bind(siteId, event, raw.from, raw.to).raw<ConversionTuple>(),
+       WHERE site_id = ?1 AND event = ?2 AND ts BETWEEN ?3 AND ?4${f.sql} ORDER BY ts`).bind(siteId, event, raw.from, raw.to, ...f.params).raw<ConversionTuple>(),
     personOfKeys(db, siteId, version),
   ]);
   return joinByPerson(before, groupRows(rows, ([key]) => people.get(key)!,
@@ -80,7 +83,7 @@ export async function loadJourneys(db: D1Database, siteId: string, q: JourneyQue
   if (!(await journeysTableServes(db, siteId, q))) {
     const wide = { from: q.from - q.lookbackMs, to: q.to };
     const [touchpoints, conversions] = await Promise.all([
-      loadTouchpoints(db, siteId, wide, q.version), loadConversions(db, siteId, q.conversion, wide, q.version),
+      loadTouchpoints(db, siteId, wide, q.version, q.filter.people), loadConversions(db, siteId, q.conversion, wide, q.version, q.filter.people),
     ]);
     return buildJourneys(touchpoints, conversions, q);
   }
@@ -95,7 +98,7 @@ export async function loadJourneys(db: D1Database, siteId: string, q: JourneyQue
   const asOfTo = new Map(later.map(([personId, data]) => [personId, asOf(unpackState(data), q.to)]));
   const out: Journey[] = [];
   for (const [personId, endTs, data] of rows) {
-    if (asOfTo.has(personId)) continue;
+    if (asOfTo.has(personId) || !personMatches(personId, q.filter)) continue;
     const j = unpackJourney(personId, endTs, data);
     if (j.touchpoints.some((t) => touchMatches(t, q.filter))) out.push(j);
   }

@@ -7,13 +7,20 @@ export interface Clause {
   params: unknown[];
 }
 
-/** With firstIndex the placeholders are numbered (?5, ?6...), so one set of values serves several clauses. */
-export function filterClause(alias: string, filter: TouchFilter, firstIndex?: number): Clause {
-  const entries = Object.entries(filter).filter(([, v]) => v !== undefined);
+/**
+ * With firstIndex the placeholders are numbered (?5, ?6...), so one set of values serves several
+ * clauses. The filter's people (a segment) narrow the rows to their identities (`ident_key`), so
+ * the database counts only theirs.
+ */
+export function filterClause(alias: string, { people, ...columns }: TouchFilter, firstIndex?: number): Clause {
+  const entries = Object.entries(columns).filter(([, v]) => v !== undefined);
   const placeholder = (i: number) => (firstIndex === undefined ? "?" : `?${firstIndex + i}`);
+  const sql = entries.map(([column], i) => ` AND ${alias}.${column} = ${placeholder(i)}`).join("");
+  const params: unknown[] = entries.map(([, v]) => v);
+  if (!people) return { sql, params };
   return {
-    sql: entries.map(([column], i) => ` AND ${alias}.${column} = ${placeholder(i)}`).join(""),
-    params: entries.map(([, v]) => v),
+    sql: `${sql} AND ${alias}.ident_key IN (SELECT value FROM json_each(${placeholder(entries.length)}))`,
+    params: [...params, JSON.stringify(people.keys)],
   };
 }
 

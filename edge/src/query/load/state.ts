@@ -2,7 +2,7 @@
 // cost follows the people and journeys of their range, not its raw events, and stays the same
 // after raw events age out of D1.
 import { conversionsOf, unpackState, type PersonState, type StateEvent } from "../../core/person-state";
-import { buildJourneys, touchMatches, type Conversion, type Journey, type Touch, type TouchFilter } from "../../core/journeys";
+import { buildJourneys, touchMatches, type Conversion, type Journey, type PeopleSet, type Touch, type TouchFilter } from "../../core/journeys";
 import type { Range } from "../params";
 import { sharedLoad } from "./sql";
 
@@ -13,13 +13,14 @@ export function asOf(state: PersonState, to: number): PersonState {
 
 const stateLoads = new Map<string, Map<string, PersonState>>();
 
-/** Every person with something in the range, their state cut at its end. */
-export function statesInRange(db: D1Database, siteId: string, range: Range, version?: string): Promise<Map<string, PersonState>> {
-  return sharedLoad(stateLoads, JSON.stringify([siteId, range.from, range.to]), version, async () => {
+/** Every person with something in the range, their state cut at its end; with `people`, only theirs. */
+export async function statesInRange(db: D1Database, siteId: string, range: Range, version?: string, people?: PeopleSet): Promise<Map<string, PersonState>> {
+  const states = await sharedLoad(stateLoads, JSON.stringify([siteId, range.from, range.to]), version, async () => {
     const rows = await db.prepare("SELECT person_id, data FROM person_state WHERE site_id = ? AND last_ts >= ? AND first_ts <= ?")
       .bind(siteId, range.from, range.to).raw<[string, string]>();
     return new Map(rows.map(([personId, data]) => [personId, asOf(unpackState(data), range.to)]));
   });
+  return people ? new Map([...states].filter(([personId]) => people.ids.has(personId))) : states;
 }
 
 /** A touchpoint as journeys carry it (the state's session flag left behind). */

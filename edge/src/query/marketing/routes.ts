@@ -4,7 +4,7 @@ import type { Site } from "../../env";
 import { journeyQuery, queryOf, readRoutes, type C, type Query } from "../handler";
 import { ParamError, parseChoice, parseCommon, parseDuration, parseInteger, parseList, parseName, type Common } from "../params";
 import { attribute, MODELS, toAttributionJourneys } from "../attribution/attribute";
-import { DAY_MS } from "../journeys";
+import { DAY_MS, personMatches } from "../journeys";
 import { loadJourneys, loadTouchpoints } from "../load/journeys";
 import { namedEvents } from "../load/aggregates";
 import { personOfKeys } from "../load/sql";
@@ -127,7 +127,7 @@ marketingRoutes.get("/at-risk", async (c) => {
     churnScoresOf(db, site, events, stalled && [...stalled.keys()], limit), load(), stageEvents(db, site.id, { from: 0, to: common.to }),
   ]);
   const best = nextBestTouchpoints(journeys, stages);
-  const rows = scores.people.map((p): AtRiskPerson => ({
+  const rows = scores.people.filter((p) => personMatches(p.personId, common.filter)).map((p): AtRiskPerson => ({
     ...p,
     nextBestTouchpoint: suggestionFor(best, p.stage),
     ...(stalled && { stalledSince: new Date(stalled.get(p.personId)!).toISOString() }),
