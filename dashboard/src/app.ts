@@ -4,7 +4,7 @@ import { createClient } from "./api/client";
 import type { Query, ShareSession, SignedIn } from "./api/types";
 import { FilterBar } from "./components/filter-bar";
 import { resolveRange } from "./state/range";
-import { FILTER_KEYS, hrefFor, patchParams, SHARED_KEYS, type Route, type ViewName } from "./state/route";
+import { FILTER_KEYS, hrefFor, patchParams, SEGMENT_KEY, SHARED_KEYS, type Route, type ViewName } from "./state/route";
 import { useFetch } from "./state/use-fetch";
 import { navigate, useRoute } from "./state/use-route";
 import { shareOpens, takeShareToken } from "./state/share";
@@ -96,10 +96,13 @@ function Shell({ session, route, client, onLogout, share }: ShellProps) {
   const sharedKey = SHARED_KEYS.map((k) => params[k] ?? "").join("|");
   const query = useMemo<Query>(() => {
     const filters = Object.fromEntries(FILTER_KEYS.map((k) => [k, params[k]]));
-    return { ...resolveRange(params, Date.now()), ...filters };
+    return { ...resolveRange(params, Date.now()), ...filters, segment: params[SEGMENT_KEY] };
   }, [sharedKey]);
 
   const channels = useFetch(() => api.channels({}), site.id);
+  // A shared link reads only its views' answers: no saved segments there.
+  const [segmentsVersion, setSegmentsVersion] = useState(0);
+  const segments = useFetch(() => (share ? Promise.resolve([]) : api.segments()), `${site.id}:${segmentsVersion}`);
   const View = VIEW_COMPONENTS[route.view];
   const linkParams = { ...params, site: site.id };
 
@@ -123,11 +126,12 @@ function Shell({ session, route, client, onLogout, share }: ShellProps) {
           aria-current=${route.view === view || (view === "stalled" && route.view === "timeline") ? "page" : undefined}>${label}</a>`,
       )}
     </nav>
-    ${!NO_FILTERS.has(route.view) && html`<${FilterBar} route=${route} channels=${(channels.data ?? []).map((c) => c.channel)} />`}
+    ${!NO_FILTERS.has(route.view) && html`<${FilterBar} route=${route} channels=${(channels.data ?? []).map((c) => c.channel)}
+      segments=${share ? null : { list: segments.data ?? [], api, changed: () => setSegmentsVersion((n) => n + 1) }} />`}
     <main id="view" class=${`view view-${route.view}`}>
       ${share && !shareOpens(share.views, route.view)
         ? html`<p class="notice" role="alert">This view is not part of the shared link.</p>`
-        : html`<${View} key=${`${site.id}:${route.view}`} api=${api} act=${act} query=${query} route=${{ ...route, params: linkParams }} />`}
+        : html`<${View} key=${`${site.id}:${route.view}`} api=${api} act=${act} query=${query} segments=${segments.data ?? []} route=${{ ...route, params: linkParams }} />`}
     </main>
   </div>`;
 }

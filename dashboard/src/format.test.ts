@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { eventLabel, formatDateTime, formatDecimal, formatDuration, formatInt, formatLift, formatPercent, toMs } from "./format";
+import { eventLabel, formatChange, formatDateTime, formatDecimal, formatDuration, formatInt, formatLift, formatPercent, toMs } from "./format";
 
 describe("format", () => {
   it.each([
@@ -45,5 +45,24 @@ describe("format", () => {
     expect(toMs("not a date")).toBeNull();
     expect(formatDateTime(ms)).toBe("2026-11-03 14:05");
     expect(formatDateTime("2026-11-03T14:05:59Z")).toBe("2026-11-03 14:05");
+  });
+});
+
+describe("formatChange", () => {
+  it.each([
+    [120, 100, "+20%", "up"],
+    [80, 100, "-20%", "down"],
+    [103, 100, "+3%", "up"],
+    [100.4, 100, "+0.4%", "up"],
+    [100, 100, "0%", "flat"],
+    [5, 0, "new", "up"],
+    [0, 0, "0%", "flat"],
+    [0, 7, "-100%", "down"],
+    [-2, -4, "+50%", "up"],
+    [null, 4, "—", "flat"],
+    [3, undefined, "—", "flat"],
+    [Number.NaN, 1, "—", "flat"],
+  ])("%s against %s: %s", (current, previous, text, direction) => {
+    expect(formatChange(current, previous)).toEqual({ text, direction });
   });
 });

@@ -85,3 +85,16 @@ export function formatClock(time: unknown): string {
   const ms = toMs(time);
   return ms === null ? DASH : new Date(ms).toISOString().slice(11, 19);
 }
+
+/**
+ * The change from a previous number to this one, as "+12%" / "-5%" / "0%"; "new" when there was
+ * nothing before (no Infinity or NaN), a dash when either side is missing.
+ */
+export function formatChange(current: unknown, previous: unknown): { text: string; direction: "up" | "down" | "flat" } {
+  if (!isNum(current) || !isNum(previous)) return { text: DASH, direction: "flat" };
+  if (previous === 0) return current === 0 ? { text: "0%", direction: "flat" } : { text: "new", direction: current > 0 ? "up" : "down" };
+  const pct = ((current - previous) / Math.abs(previous)) * 100;
+  const rounded = Math.abs(pct) < 10 ? Math.round(pct * 10) / 10 : Math.round(pct);
+  if (rounded === 0) return { text: "0%", direction: "flat" };
+  return { text: `${rounded > 0 ? "+" : "-"}${Math.abs(rounded)}%`, direction: rounded > 0 ? "up" : "down" };
+}

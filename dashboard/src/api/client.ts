@@ -3,9 +3,9 @@
 import {
   obj, readAtRisk, readAttribution, readChannelRow, readChurn, readCohort, readEvent, readEventName, readFeedback, readFunnelStep,
   readJourneyStats, readOverview, readPaths, readRoi, readSession, readSignedIn, readStalledPerson, readTimeline, readTimePoint,
-  readShareSession, readTransitions, readValueSegments, readVitalsPage, list, str,
+  readShareSession, readTransitions, readValueSegments, readVitalsPage, list, str, compared, readSegment, readSegments,
 } from "./decoders";
-import type { Query, SignedIn } from "./types";
+import type { Query, SegmentFilter, SignedIn } from "./types";
 import { createActClient } from "./act";
 
 export class ApiError extends Error {
@@ -34,6 +34,8 @@ export interface ClientOptions {
   /** A shared link's token: sent as the bearer of every request instead of the session cookie. */
   shareToken?: string;
 }
+
+const readTimeseriesPoints = (value: unknown) => ({ points: list(readTimePoint)(obj(value).points) });
 
 export function createClient(options: ClientOptions = {}) {
   const doFetch = options.fetch ?? ((input, init) => fetch(input, init));
@@ -88,15 +90,27 @@ export function createClient(options: ClientOptions = {}) {
 export type Client = ReturnType<typeof createClient>;
 export type SiteClient = ReturnType<typeof createSiteClient>;
 
-function createSiteClient(siteId: string, request: (path: string) => Promise<unknown>) {
+function createSiteClient(siteId: string, request: (path: string, init?: RequestInit) => Promise<unknown>) {
   const base = `/api/sites/${encodeURIComponent(siteId)}`;
   const get = async (path: string, query: Query = {}) => obj(await request(`${base}${path}${toSearch(query)}`));
 
   return {
     /** A same-origin link for downloads (the cookie authenticates it). */
     url: (path: string, query: Query = {}): string => `${base}${path}${toSearch(query)}`,
-    overview: async (query: Query) => readOverview(await get("/overview", query)),
+    /** With `compare` in the query, also the previous range's numbers. */
+    overview: async (query: Query) => compared(readOverview)(await get("/overview", query)),
     timeseries: async (query: Query) => list(readTimePoint)((await get("/timeseries", { interval: "day", ...query })).points),
+    /** The points, and with `compare` the previous range's points (same count, by position). */
+    trend: async (query: Query) => {
+      const body = compared(readTimeseriesPoints)(await get("/timeseries", { interval: "day", ...query }));
+      return { points: body.points, previous: body.previous?.points ?? null };
+    },
+    segments: async () => readSegments(await get("/segments")).segments,
+    createSegment: async (name: string, filter: SegmentFilter) =>
+      readSegment(await request(`${base}/segments`, { method: "POST", body: JSON.stringify({ name, filter }) })),
+    deleteSegment: async (id: string) => {
+      await request(`${base}/segments/${encodeURIComponent(id)}`, { method: "DELETE" });
+    },
     channels: async (query: Query) => list(readChannelRow)((await get("/channels", query)).channels),
     eventNames: async (query: Query) => list(readEventName)((await get("/event-names", query)).events).filter((e) => e.name),
     journeyStats: async (query: Query) => readJourneyStats(await get("/journeys/stats", query)),

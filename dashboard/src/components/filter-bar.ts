@@ -2,6 +2,9 @@ import { html } from "htm/preact";
 import { DEFAULT_RANGE, RANGE_PRESETS, isoDate } from "../state/range";
 import { FILTER_KEYS, patchParams, type Route } from "../state/route";
 import { navigate } from "../state/use-route";
+import { SegmentPicker, type SegmentsProps } from "./segment-picker";
+
+const COMPARE_CHOICES: [string, string][] = [["", "Off"], ["previous", "Previous period"], ["year", "Previous year"]];
 
 const RANGE_LABELS: Record<string, string> = {
   "24h": "Last 24 hours",
@@ -14,8 +17,11 @@ const RANGE_LABELS: Record<string, string> = {
 
 const inputValue = (event: Event) => (event.target as HTMLInputElement).value.trim();
 
-/** Date range and the five filters; every change is written to the URL, never held elsewhere. */
-export function FilterBar({ route, channels }: { route: Route; channels: string[] }) {
+/**
+ * Date range, comparison, segment and the five filters; every change is written to the URL, never
+ * held elsewhere. `segments` is null where none can be saved (a shared link).
+ */
+export function FilterBar({ route, channels, segments }: { route: Route; channels: string[]; segments: SegmentsProps | null }) {
   const { params } = route;
   const set = (patch: Record<string, string | undefined>) =>
     navigate({ view: route.view, params: patchParams(params, patch) });
@@ -41,6 +47,13 @@ export function FilterBar({ route, channels }: { route: Route; channels: string[
         <input type="date" value=${params.from} max=${params.to} onChange=${(e: Event) => set({ from: inputValue(e) })} /></label>
       <label class="field"><span>To</span>
         <input type="date" value=${params.to} min=${params.from} onChange=${(e: Event) => set({ to: inputValue(e) })} /></label>`}
+    <label class="field">
+      <span>Compare</span>
+      <select name="compare" value=${params.compare ?? ""} onChange=${(e: Event) => set({ compare: inputValue(e) || undefined })}>
+        ${COMPARE_CHOICES.map(([value, label]) => html`<option value=${value}>${label}</option>`)}
+      </select>
+    </label>
+    ${segments && html`<${SegmentPicker} segments=${segments} params=${params} onPick=${(id: string | undefined) => set({ segment: id })} />`}
     <details class="filters" open=${active > 0}>
       <summary>Filters${active ? ` (${active})` : ""}</summary>
       <div class="filter-fields">

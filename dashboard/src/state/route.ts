@@ -26,8 +26,11 @@ export interface Route {
 
 /** Filters every read endpoint accepts; they follow the user from view to view. */
 export const FILTER_KEYS = ["channel", "source", "campaign", "country", "device"] as const;
+/** A saved segment (its id) narrows every answer; a comparison choice follows the user too. */
+export const SEGMENT_KEY = "segment";
+export const COMPARE_KEY = "compare";
 /** Parameters shared by all views (the rest belong to one view and are dropped on navigation). */
-export const SHARED_KEYS = ["site", "range", "from", "to", ...FILTER_KEYS] as const;
+export const SHARED_KEYS = ["site", "range", "from", "to", ...FILTER_KEYS, SEGMENT_KEY, COMPARE_KEY] as const;
 
 const isView = (name: string): name is ViewName => (VIEWS as readonly string[]).includes(name);
 

@@ -2,6 +2,7 @@ import { html } from "htm/preact";
 import { ChoiceSelect } from "../components/choice-select";
 import { MODELS } from "@parcours/edge/api";
 import type { AttributionBody, Model } from "../api/types";
+import type { SiteClient } from "../api/client";
 import type { ViewProps } from "./view-props";
 import { EventSelect } from "../components/event-select";
 import { Loadable } from "../components/loadable";
@@ -10,6 +11,8 @@ import { formatDecimal, formatInt } from "../format";
 import { patchParams } from "../state/route";
 import { useFetch } from "../state/use-fetch";
 import { navigate } from "../state/use-route";
+import { SegmentPair, sidesOf, type Side } from "../components/segment-pair";
+import type { Query } from "../api/types";
 
 /** A label per model of the contract: a model added on the edge does not compile here until named. */
 const MODEL_LABELS: Record<Model, string> = {
@@ -33,7 +36,43 @@ export function attributionRows(models: AttributionBody["models"]): string[] {
   return [...totals.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([channel]) => channel);
 }
 
-export function AttributionView({ api, query, route }: ViewProps) {
+/** Each channel's credit under each model, with bars scaled to the largest credit. */
+function AttributionTable({ a, conversion, revenue }: { a: AttributionBody; conversion: string; revenue: boolean }) {
+  const rows = attributionRows(a.models);
+  const max = Math.max(0, ...Object.values(a.models).flatMap((m) => Object.values(m)));
+  return html`<p class="total">${formatInt(a.conversions)} ${a.conversion || conversion} conversions${revenue ? " (credits in revenue)" : ""}.</p>
+    <div class="table-wrap"><table class="attribution">
+      <thead><tr><th scope="col">Channel</th>${MODEL_CHOICES.map(([, label]) => html`<th scope="col" class="num">${label}</th>`)}</tr></thead>
+      <tbody>
+        ${rows.map(
+          (channel) => html`<tr>
+            <th scope="row">${channel}</th>
+            ${MODEL_CHOICES.map(([model]) => {
+              const credit = a.models[model]?.[channel] ?? 0;
+              return html`<td class="num bar-cell" data-model=${model}>
+                <span class="cell-bar" style=${{ width: `${max > 0 ? (credit / max) * 100 : 0}%` }}></span>
+                <span class="cell-value">${formatDecimal(credit)}</span>
+              </td>`;
+            })}
+          </tr>`,
+        )}
+      </tbody>
+    </table></div>`;
+}
+
+/** One side of a side-by-side: the same question for one segment's people (or everyone's). */
+function AttributionSide({ api, query, side, conversion, revenue }: { api: SiteClient; query: Query; side: Side; conversion: string; revenue: boolean }) {
+  const sideQuery = { ...query, segment: side.segment };
+  const state = useFetch(() => api.attribution(sideQuery), JSON.stringify(sideQuery));
+  return html`<div class="side" data-side=${side.key}>
+    <h3>${side.name}</h3>
+    <${Loadable} state=${state} isEmpty=${(a: AttributionBody) => attributionRows(a.models).length === 0} empty=${`No ${conversion} conversions for ${side.name}.`}>
+      ${(a: AttributionBody) => html`<${AttributionTable} a=${a} conversion=${conversion} revenue=${revenue} />`}
+    <//>
+  </div>`;
+}
+
+export function AttributionView({ api, query, route, segments }: ViewProps) {
   const { params } = route;
   const conversion = params.conversion ?? "purchase";
   const value = params.value === "revenue" ? "revenue" : "conversions";
@@ -48,7 +87,9 @@ export function AttributionView({ api, query, route }: ViewProps) {
     lookback_days: lookback,
     value: value === "revenue" ? "revenue" : undefined,
   };
-  const state = useFetch(() => api.attribution(attributionQuery), JSON.stringify(attributionQuery));
+  const sides = sidesOf(params, segments);
+  const state = useFetch(() => (sides ? Promise.resolve(null) : api.attribution(attributionQuery)), JSON.stringify([attributionQuery, Boolean(sides)]));
+  const revenue = value === "revenue";
 
   return html`<${Section} title="Attribution" hint="Credit each model gives each channel for the conversions; each column adds up to the total.">
     <div class="controls">
@@ -57,30 +98,12 @@ export function AttributionView({ api, query, route }: ViewProps) {
         onChange=${(v: string) => set({ value: v })} />
       <${ChoiceSelect} label="Lookback" value=${lookback} options=${["7", "14", "30", "60", "90"].map((d) => [d, `${d} days`])}
         onChange=${(v: string) => set({ lookback_days: v })} />
+      <${SegmentPair} params=${params} segments=${segments} onChange=${set} />
     </div>
-    <${Loadable} state=${state} isEmpty=${(a: AttributionBody) => attributionRows(a.models).length === 0} empty=${`No ${conversion} conversions in this range.`}>
-      ${(a: AttributionBody) => {
-        const rows = attributionRows(a.models);
-        const max = Math.max(0, ...Object.values(a.models).flatMap((m) => Object.values(m)));
-        return html`<p class="total">${formatInt(a.conversions)} ${a.conversion || conversion} conversions${value === "revenue" ? " (credits in revenue)" : ""}.</p>
-          <div class="table-wrap"><table class="attribution">
-            <thead><tr><th scope="col">Channel</th>${MODEL_CHOICES.map(([, label]) => html`<th scope="col" class="num">${label}</th>`)}</tr></thead>
-            <tbody>
-              ${rows.map(
-                (channel) => html`<tr>
-                  <th scope="row">${channel}</th>
-                  ${MODEL_CHOICES.map(([model]) => {
-                    const credit = a.models[model]?.[channel] ?? 0;
-                    return html`<td class="num bar-cell" data-model=${model}>
-                      <span class="cell-bar" style=${{ width: `${max > 0 ? (credit / max) * 100 : 0}%` }}></span>
-                      <span class="cell-value">${formatDecimal(credit)}</span>
-                    </td>`;
-                  })}
-                </tr>`,
-              )}
-            </tbody>
-          </table></div>`;
-      }}
-    <//>
+    ${sides
+      ? html`<div class="side-by-side">${sides.map((side) => html`<${AttributionSide} key=${side.key} api=${api} query=${attributionQuery} side=${side} conversion=${conversion} revenue=${revenue} />`)}</div>`
+      : html`<${Loadable} state=${state} isEmpty=${(a: AttributionBody | null) => !a || attributionRows(a.models).length === 0} empty=${`No ${conversion} conversions in this range.`}>
+          ${(a: AttributionBody) => html`<${AttributionTable} a=${a} conversion=${conversion} revenue=${revenue} />`}
+        <//>`}
   <//>`;
 }

@@ -1,6 +1,6 @@
 import type { ActClient } from "../api/act";
 import type { SiteClient } from "../api/client";
-import type { Query } from "../api/types";
+import type { Query, Segment } from "../api/types";
 import type { Route } from "../state/route";
 
 /** What every view is given: the site's client, the range and filters, and the route. */
@@ -11,4 +11,6 @@ export interface ViewProps {
   route: Route;
   /** The site's Act admin API when the signed-in user is the admin; null for a site reader. */
   act: ActClient | null;
+  /** The site's saved segments (none through a shared link). */
+  segments: Segment[];
 }

@@ -18,19 +18,22 @@ export function parseSegmentFilter(value: unknown): Parsed<SegmentFilter> {
   const unknown = Object.keys(value).find((k) => !(SEGMENT_FILTER_FIELDS as readonly string[]).includes(k));
   if (unknown !== undefined) return refuse(`filter.${unknown}`, `unknown filter field; use ${SEGMENT_FILTER_FIELDS.join(", ")}`);
   const filter: SegmentFilter = {};
+  // Own keys only: what an object inherits is not something the sender named.
+  const own = (field: string) => (Object.hasOwn(value, field) ? value[field] : undefined);
   for (const field of TEXT_FIELDS) {
-    const v = value[field];
+    const v = own(field);
     if (v === undefined) continue;
     if (typeof v !== "string" || v.trim() === "" || v.length > MAX_TEXT) return refuse(`filter.${field}`, `${field} must be a name of 1 to ${MAX_TEXT} characters`);
     filter[field] = v;
   }
-  if (value.highValue !== undefined) {
-    if (value.highValue !== true) return refuse("filter.highValue", "highValue must be true (leave it out for everyone)");
+  if (own("highValue") !== undefined) {
+    if (own("highValue") !== true) return refuse("filter.highValue", "highValue must be true (leave it out for everyone)");
     filter.highValue = true;
   }
-  if (value.identified !== undefined) {
-    if (typeof value.identified !== "boolean") return refuse("filter.identified", "identified must be true (known by a userId) or false (anonymous)");
-    filter.identified = value.identified;
+  const identified = own("identified");
+  if (identified !== undefined) {
+    if (typeof identified !== "boolean") return refuse("filter.identified", "identified must be true (known by a userId) or false (anonymous)");
+    filter.identified = identified;
   }
   if (Object.keys(filter).length === 0) return refuse("filter", "filter must name at least one field");
   return { ok: true, value: filter };
