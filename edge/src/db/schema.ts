@@ -302,6 +302,20 @@ export const journeys = sqliteTable("journeys", {
 }, (t) => [index("journeys_end").on(t.siteId, t.conversion, t.endTs), index("journeys_person").on(t.siteId, t.personId)]);
 
 /**
+ * A digest of the journeys ending on one UTC day (query/journey-digest.ts), for the journey answers
+ * to sum days rather than read journeys. Triggers on `journeys` bump `seq` on every write of a
+ * journey of that day (migration 0013); the digest is valid while `builtSeq` equals it.
+ */
+export const journeyDays = sqliteTable("journey_days", {
+  siteId: text("site_id").notNull(),
+  conversion: text("conversion").notNull(),
+  day: integer("day").notNull(),
+  seq: integer("seq").notNull().default(0),
+  builtSeq: integer("built_seq"),
+  data: text("data"),
+}, (t) => [primaryKey({ columns: [t.siteId, t.conversion, t.day] })]);
+
+/**
  * Per site: raw events before `agedBefore` have left D1 (the R2 archive keeps them); the journeys
  * table holds journeys for the settings named by `journeysKey` (null while a rebuild is due).
  */

@@ -38,7 +38,7 @@ describe("paths", () => {
 
 describe("transitions", () => {
   it("counts switches from row to column, repeats on the diagonal", () => {
-    expect(transitions([["phone", "chat", "web"], ["web", "web"]])).toEqual({
+    expect(transitions([["phone", "chat", "web"], ["web", "web"]].map((channels) => ({ channels, converted: false })))).toEqual({
       channels: ["web", "chat", "phone"],
       matrix: [
         [1, 0, 0],

@@ -7,6 +7,8 @@ export interface PathJourney {
   /** Channels in time order. */
   channels: string[];
   converted: boolean;
+  /** How many identical journeys this one stands for (1 when absent). */
+  weight?: number;
 }
 
 export const OTHER = "other";
@@ -27,8 +29,8 @@ export function topPaths(journeys: PathJourney[], maxSteps: number, top: number,
     const steps = pathOf(j.channels, maxSteps, keep);
     const id = steps.join("\u0000");
     const row = byPath.get(id) ?? { steps, journeys: 0, conversions: 0 };
-    row.journeys++;
-    if (j.converted) row.conversions++;
+    row.journeys += j.weight ?? 1;
+    if (j.converted) row.conversions += j.weight ?? 1;
     byPath.set(id, row);
   }
   const ranked = [...byPath.values()].sort((a, b) => b.journeys - a.journeys || b.conversions - a.conversions || (a.steps.join() < b.steps.join() ? -1 : 1));
@@ -65,13 +67,13 @@ export function sankeyOf(paths: PathRow[]): Sankey {
 }
 
 /** Channel-switch counts between consecutive touchpoints, from row to column. */
-export function transitions(sequences: string[][]): TransitionsBody {
+export function transitions(journeys: PathJourney[]): TransitionsBody {
   const seen = new Map<string, number>();
-  for (const s of sequences) for (const c of s) seen.set(c, (seen.get(c) ?? 0) + 1);
+  for (const { channels, weight = 1 } of journeys) for (const c of channels) seen.set(c, (seen.get(c) ?? 0) + weight);
   const channels = [...seen.keys()].sort((a, b) => seen.get(b)! - seen.get(a)! || (a < b ? -1 : 1));
   const index = new Map(channels.map((c, i) => [c, i]));
   const matrix = channels.map(() => new Array<number>(channels.length).fill(0));
-  for (const s of sequences) for (let i = 1; i < s.length; i++) matrix[index.get(s[i - 1])!][index.get(s[i])!]++;
+  for (const { channels: s, weight = 1 } of journeys) for (let i = 1; i < s.length; i++) matrix[index.get(s[i - 1])!][index.get(s[i])!] += weight;
   return { channels, matrix };
 }
 

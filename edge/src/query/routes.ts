@@ -8,20 +8,22 @@ import type {
   AttributionBody, ChannelsBody, ChurnBody, EventNamesBody, EventsBody, FunnelBody, JourneyStatsBody, OverviewBody, PathsBody,
   RetentionBody, StalledBody, TimelineBody, TimeseriesBody, TransitionsBody, VitalsBody,
 } from "./api";
-import { attribute, GROUP_BYS, toAttributionJourneys } from "./attribution/attribute";
+import { GROUP_BYS } from "./attribution/attribute";
 import { bucketLabel, bucketsBetween, INTERVALS } from "./buckets";
 import { churnLift, churnSets } from "./churn";
 import { cohorts } from "./cohorts";
 import { toCsv } from "./csv";
 import { FUNNEL_ORDERS, funnelByChannel, funnelSteps, reach } from "./funnel";
-import { channelCount, summarize, touchpointHistogram } from "./journey-stats";
+import { channelCount, summaryOf, touchpointHistogram } from "./journey-stats";
+import { attributionOf, pathJourneys } from "./journey-digest";
 import { DAY_MS, personMatches, touchMatches } from "./journeys";
 import {
   firstTimes, namedEvents, peopleByStage, vitalSamples, engagementByPage,
 } from "./load/aggregates";
 import { identKeysOf, recentEvents, resolvePerson, timeline } from "./load/events";
 import { channelCounts, cohortActivity, countEventsAndPeople, countSessions, countTouchpoints, eventNames, eventSeries, sessionSeries } from "./load/counts";
-import { loadJourneys, loadTouchpoints } from "./load/journeys";
+import { loadJourneyDigest } from "./load/journey-days";
+import { loadTouchpoints } from "./load/journeys";
 import {
   asTime, ParamError, parseChoice, parseCommon, parseConversion, parseDuration, parseInteger, parseList, parseName,
 } from "./params";
@@ -56,9 +58,9 @@ queryRoutes.get("/overview", async (c) => {
     countEventsAndPeople(db, siteId, common, common.filter, version),
     countSessions(db, siteId, common, common.filter, version),
     countTouchpoints(db, siteId, common, common.filter, version),
-    loadJourneys(db, siteId, journeyQuery(c, q, common)),
+    loadJourneyDigest(db, siteId, journeyQuery(c, q, common)),
   ]);
-  return c.json({ people: counts.people, sessions, events: counts.events, touchpoints, ...summarize(journeys) } satisfies OverviewBody);
+  return c.json({ people: counts.people, sessions, events: counts.events, touchpoints, ...summaryOf(pathJourneys(journeys), journeys.timesToConvert) } satisfies OverviewBody);
 });
 
 queryRoutes.get("/people/:personId/timeline", async (c) => {
@@ -81,11 +83,11 @@ queryRoutes.get("/attribution", async (c) => {
   const jq = journeyQuery(c, q, parseCommon(q, Date.now()));
   const groupBy = parseChoice(q, "group_by", GROUP_BYS, "channel");
   const value = parseChoice(q, "value", ["count", "revenue"] as const, "count");
-  const journeys = await loadJourneys(siteDb(c.env, c.get("site")), c.get("site").id, jq);
-  const counted = attribute(toAttributionJourneys(journeys, groupBy, "count"));
+  const journeys = await loadJourneyDigest(siteDb(c.env, c.get("site")), c.get("site").id, jq);
+  const counted = attributionOf(journeys, groupBy, "count");
   const body: AttributionBody = { conversion: jq.conversion, conversions: counted.total, groupBy, lookbackDays: jq.lookbackMs / DAY_MS, models: counted.models };
   if (value === "count") return c.json(body);
-  const valued = attribute(toAttributionJourneys(journeys, groupBy, "revenue"));
+  const valued = attributionOf(journeys, groupBy, "revenue");
   return c.json({ ...body, revenue: valued.total, valueModels: valued.models } satisfies AttributionBody);
 });
 
@@ -130,9 +132,8 @@ queryRoutes.get("/paths", async (c) => {
   const siteId = c.get("site").id;
   if (anchor.start === undefined) {
     const jq = journeyQuery(c, (name) => (name === "conversion" ? (anchor.end ?? q(name)) : q(name)), common);
-    const journeys = await loadJourneys(db, siteId, jq);
-    const paths = journeys.map((j) => ({ channels: j.touchpoints.map((t) => t.channel), converted: j.conversion !== null }));
-    return c.json({ to: jq.conversion, ...topPaths(paths, maxSteps, top, "last") } satisfies PathsBody);
+    const journeys = await loadJourneyDigest(db, siteId, jq);
+    return c.json({ to: jq.conversion, ...topPaths(pathJourneys(journeys), maxSteps, top, "last") } satisfies PathsBody);
   }
   const conversion = parseConversion(q, c.get("site").settings.conversions);
   const version = versionOf(c.req.raw);
@@ -156,8 +157,8 @@ queryRoutes.get("/paths", async (c) => {
 
 queryRoutes.get("/transitions", async (c) => {
   const q = queryOf(c);
-  const journeys = await loadJourneys(siteDb(c.env, c.get("site")), c.get("site").id, journeyQuery(c, q, parseCommon(q, Date.now())));
-  return c.json(transitions(journeys.map((j) => j.touchpoints.map((t) => t.channel))) satisfies TransitionsBody);
+  const journeys = await loadJourneyDigest(siteDb(c.env, c.get("site")), c.get("site").id, journeyQuery(c, q, parseCommon(q, Date.now())));
+  return c.json(transitions(pathJourneys(journeys)) satisfies TransitionsBody);
 });
 
 /** The site's stages in the order its mapping names them (the cycle), unknown ones after. */
@@ -171,12 +172,12 @@ queryRoutes.get("/journeys/stats", async (c) => {
   const common = parseCommon(q, Date.now());
   const site = c.get("site");
   const [journeys, stages] = await Promise.all([
-    loadJourneys(siteDb(c.env, c.get("site")), site.id, journeyQuery(c, q, common)),
+    loadJourneyDigest(siteDb(c.env, c.get("site")), site.id, journeyQuery(c, q, common)).then(pathJourneys),
     peopleByStage(siteDb(c.env, c.get("site")), site.id, common, common.filter, versionOf(c.req.raw)),
   ]);
   const rank = stageOrder(site);
   return c.json({
-    journeys: journeys.length,
+    journeys: journeys.reduce((n, j) => n + (j.weight ?? 1), 0),
     histogram: touchpointHistogram(journeys),
     channelCount: channelCount(journeys),
     stages: stages.sort((a, b) => rank(a.stage) - rank(b.stage) || b.people - a.people),

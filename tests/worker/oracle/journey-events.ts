@@ -59,6 +59,22 @@ export function deliveries(events: EnrichedEvent[], siteId: string, cuts: number
   return sequence.map((events, part) => ({ siteId, archiveKey: `t/${++seq}`, part, parts: 1, events, filtered: [] }));
 }
 
+let runs = 0;
+
+/**
+ * Runs `body` on random events of a site delivered as shuffled batches, some twice (fast-check
+ * shrinks a failure to a small case). Each run's people are new ones.
+ */
+export function forShuffledDeliveries(siteId: string, numRuns: number, body: (payloads: QueuePayload[]) => Promise<void>): Promise<void> {
+  return fc.assert(fc.asyncProperty(
+    fc.array(spec, { minLength: 5, maxLength: 60 }), fc.array(fc.nat(), { maxLength: 6 }), fc.array(fc.nat(), { maxLength: 6 }), fc.array(fc.nat(), { maxLength: 3 }),
+    async (specs, cuts, order, again) => {
+      const run = ++runs + 100_000;
+      await body(deliveries(specs.map((s, i) => enriched(s, i, run)), siteId, cuts, order, again));
+    },
+  ), { numRuns });
+}
+
 export const norm = (js: Journey[]) =>
   js.map((j) => ({ ...j, touchpoints: [...j.touchpoints].sort((a, b) => a.ts - b.ts) }))
     .sort((a, b) => (a.personId < b.personId ? -1 : a.personId > b.personId ? 1 : a.endTs - b.endTs));

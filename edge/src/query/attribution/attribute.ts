@@ -22,7 +22,11 @@ export function toAttributionJourneys(journeys: Journey[], by: GroupBy, value: "
   }));
 }
 
-export function attribute(journeys: AttributionJourney[]): { total: number; models: Record<Model, Credits> } {
+/**
+ * `timeDecayCredits` stand in for the time-decay credits when the journeys are weighted shapes, which
+ * carry no touchpoint times (query/journey-digest.ts keeps that credit apart).
+ */
+export function attribute(journeys: AttributionJourney[], timeDecayCredits?: Credits): { total: number; models: Record<Model, Credits> } {
   const total = journeys.reduce((sum, j) => sum + (j.converted ? j.value : 0), 0);
   return {
     total,
@@ -31,7 +35,7 @@ export function attribute(journeys: AttributionJourney[]): { total: number; mode
       last_touch: creditByRule(journeys, lastTouch),
       last_non_direct: creditByRule(journeys, lastNonDirect),
       linear: creditByRule(journeys, linear),
-      time_decay: creditByRule(journeys, timeDecay),
+      time_decay: timeDecayCredits ?? creditByRule(journeys, timeDecay),
       position_based: creditByRule(journeys, positionBased),
       markov: markovCredits(journeys, total),
       shapley: shapleyCredits(journeys, total),

@@ -22,8 +22,8 @@ export function pathCounts(journeys: AttributionJourney[]): PathCount[] {
     const path = collapseRepeats(j.steps.map((s) => s.key));
     const id = JSON.stringify(path);
     const entry = byPath.get(id) ?? { path, conversions: 0, nulls: 0 };
-    if (j.converted) entry.conversions++;
-    else entry.nulls++;
+    if (j.converted) entry.conversions += j.weight ?? 1;
+    else entry.nulls += j.weight ?? 1;
     byPath.set(id, entry);
   }
   return [...byPath.values()];

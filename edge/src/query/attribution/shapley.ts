@@ -27,7 +27,7 @@ export function shapleyValues(n: number, worth: ArrayLike<number>): number[] {
 /** The groups that play: all of them, or the largest (by journeys met) and `other` for the rest. */
 function players(journeys: AttributionJourney[]): { index: Map<string, number>; names: string[] } {
   const reach = new Map<string, number>();
-  for (const j of journeys) for (const key of new Set(j.steps.map((s) => s.key))) reach.set(key, (reach.get(key) ?? 0) + 1);
+  for (const j of journeys) for (const key of new Set(j.steps.map((s) => s.key))) reach.set(key, (reach.get(key) ?? 0) + (j.weight ?? 1));
   const ranked = [...reach.keys()].sort((a, b) => reach.get(b)! - reach.get(a)! || (a < b ? -1 : 1));
   if (ranked.length <= SHAPLEY_MAX_GROUPS) return { index: new Map(ranked.map((k, i) => [k, i])), names: ranked };
   const names = [...ranked.slice(0, SHAPLEY_MAX_GROUPS - 1), OTHER];
@@ -44,7 +44,7 @@ export function shapleyCredits(journeys: AttributionJourney[], total: number): C
     let mask = 0;
     for (const s of j.steps) mask |= 1 << index.get(s.key)!;
     if (mask === 0) continue;
-    seen[mask]++;
+    seen[mask] += j.weight ?? 1;
     if (j.converted) value[mask] += j.value;
   }
   // v starts as r(T), then a subset-sum (zeta) transform turns it into v(S) = Σ_{T⊆S} r(T).

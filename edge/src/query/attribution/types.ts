@@ -16,6 +16,11 @@ export interface AttributionJourney {
   converted: boolean;
   /** What a conversion is worth: 1 to count conversions, its revenue for value=revenue. */
   value: number;
+  /**
+   * How many identical journeys this one stands for (1 when absent). The journey digests pass one
+   * per distinct shape, `value` then being the sum over them.
+   */
+  weight?: number;
 }
 
 /** Credit per group: the read API's shape. */

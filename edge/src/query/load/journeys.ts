@@ -65,8 +65,14 @@ export interface JourneyQuery extends Range {
   version?: string;
 }
 
+/**
+ * People active both in the range and after it: the journeys table has their journeys as of now,
+ * the question asks as of `to`. None when the range ends now, the default.
+ */
+export const LATER = "FROM person_state WHERE site_id = ?1 AND last_ts > ?2 AND first_ts <= ?2 AND last_ts >= ?3";
+
 /** Whether the journeys table holds this question's journeys: the settings it was built for. */
-async function journeysTableServes(db: D1Database, siteId: string, q: JourneyQuery): Promise<boolean> {
+export async function journeysTableServes(db: D1Database, siteId: string, q: JourneyQuery): Promise<boolean> {
   const row = await db.prepare("SELECT journeys_key FROM journey_meta WHERE site_id = ?").bind(siteId).first<{ journeys_key: string | null }>();
   if (!row?.journeys_key) return false;
   const key = JSON.parse(row.journeys_key) as { conversions: string[]; lookbackDays: number };
@@ -90,10 +96,7 @@ export async function loadJourneys(db: D1Database, siteId: string, q: JourneyQue
   const [rows, later] = await Promise.all([
     db.prepare("SELECT person_id, end_ts, data FROM journeys WHERE site_id = ? AND conversion = ? AND end_ts BETWEEN ? AND ?")
       .bind(siteId, q.conversion, q.from, q.to).raw<[string, number, string]>(),
-    // Active both in the range and after it: the table has their journeys as of now, the question
-    // asks as of `to`. None when the range ends now, the default.
-    db.prepare("SELECT person_id, data FROM person_state WHERE site_id = ? AND last_ts > ?2 AND first_ts <= ?2 AND last_ts >= ?3")
-      .bind(siteId, q.to, q.from).raw<[string, string]>(),
+    db.prepare(`SELECT person_id, data ${LATER}`).bind(siteId, q.to, q.from).raw<[string, string]>(),
   ]);
   const asOfTo = new Map(later.map(([personId, data]) => [personId, asOf(unpackState(data), q.to)]));
   const out: Journey[] = [];
