@@ -25,7 +25,7 @@ export const ENDPOINTS = [
   "/churn?event=unsubscribe",
   "/retention?interval=week",
   "/vitals",
-  "/people/anon-1-1-a/timeline",
+  "/people/anon-1000-1-a/timeline",
 ];
 
 /** What the dashboard's overview page asks together. */
