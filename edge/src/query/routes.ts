@@ -73,7 +73,8 @@ queryRoutes.get("/people/:personId/timeline", async (c) => {
   if (personId === null || !personMatches(personId, filter)) return c.json({ error: apiError("not_found", "no person with this person id, userId or anonymousId", "personId") }, 404);
   const [ids, events] = await Promise.all([
     identKeysOf(siteDb(c.env, c.get("site")), siteId, personId),
-    timeline(siteDb(c.env, c.get("site")), siteId, personId, { from, to }, filter, limit),
+    // The person is in the segment (checked above): all of their events are.
+    timeline(siteDb(c.env, c.get("site")), siteId, personId, { from, to }, { ...filter, people: undefined }, limit),
   ]);
   return c.json({ personId, ...ids, events } satisfies TimelineBody);
 });

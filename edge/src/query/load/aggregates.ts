@@ -28,7 +28,7 @@ export function bucketSql(interval: Interval, col: string): string {
 
 /** People by the stage of their latest staged event in the range: where each customer stands now. */
 export async function peopleByStage(db: D1Database, siteId: string, range: Range, filter: TouchFilter, version?: string): Promise<StageCount[]> {
-  const { raw, aged } = await partsOf(db, siteId, range);
+  const { raw, aged } = await partsOf(db, siteId, range, filter.people);
   const latest = new Map<string, { stage: string; ts: number }>();
   const keep = (person: string, stage: string, ts: number) => {
     if ((latest.get(person)?.ts ?? -Infinity) < ts) latest.set(person, { stage, ts });
@@ -99,7 +99,7 @@ export interface NamedEvent {
 export async function namedEvents(
   db: D1Database, siteId: string, range: Range, filter: TouchFilter, names: string[] | null, opts: { version?: string; withChannel: boolean },
 ): Promise<Map<string, NamedEvent[]>> {
-  const { raw, aged } = await partsOf(db, siteId, range);
+  const { raw, aged } = await partsOf(db, siteId, range, filter.people);
   const before = new Map<string, NamedEvent[]>();
   if (aged) {
     for (const [personId, list] of eventsIn(await statesInRange(db, siteId, aged, opts.version, filter.people), aged, filter, names)) {
@@ -127,7 +127,7 @@ export async function firstTimes(db: D1Database, siteId: string, range: Range, f
     const id = `${personId}\u0000${name}`;
     if ((first.get(id)?.firstTs ?? Infinity) > ts) first.set(id, { personId, name, firstTs: ts });
   };
-  const { raw, aged } = await partsOf(db, siteId, range);
+  const { raw, aged } = await partsOf(db, siteId, range, filter.people);
   if (aged) for (const [personId, list] of eventsIn(await statesInRange(db, siteId, aged, version, filter.people), aged, filter, null)) for (const e of list) keep(personId, e.name, e.ts);
   if (raw) {
     const f = filterClause("e", filter);

@@ -22,7 +22,7 @@ const agedStates = (db: D1Database, siteId: string, r: Range, filter: TouchFilte
   statesInRange(db, siteId, r, version, filter.people);
 
 export async function countEventsAndPeople(db: D1Database, siteId: string, range: Range, filter: TouchFilter, version?: string) {
-  const { raw: r, aged } = await partsOf(db, siteId, range);
+  const { raw: r, aged } = await partsOf(db, siteId, range, filter.people);
   let events = 0;
   const people = new Set<string>();
   if (r) {
@@ -42,7 +42,7 @@ export async function countEventsAndPeople(db: D1Database, siteId: string, range
 }
 
 async function countTouches(db: D1Database, siteId: string, range: Range, filter: TouchFilter, sessionsOnly: boolean, version?: string) {
-  const { raw: r, aged } = await partsOf(db, siteId, range);
+  const { raw: r, aged } = await partsOf(db, siteId, range, filter.people);
   let n = r ? await (sessionsOnly ? raw.countSessions : raw.countTouchpoints)(db, siteId, r, filter) : 0;
   if (aged) {
     for (const s of (await agedStates(db, siteId, aged, filter, version)).values()) {
@@ -65,7 +65,7 @@ export interface SeriesRow {
 }
 
 export async function eventSeries(db: D1Database, siteId: string, range: Range, filter: TouchFilter, interval: Interval, conversion: string, version?: string): Promise<SeriesRow[]> {
-  const { raw: r, aged } = await partsOf(db, siteId, range);
+  const { raw: r, aged } = await partsOf(db, siteId, range, filter.people);
   const rows = new Map<number, { events: number; conversions: number; people: Set<string> }>();
   const row = (b: number) => rows.get(b) ?? rows.set(b, { events: 0, conversions: 0, people: new Set() }).get(b)!;
   if (r) {
@@ -88,7 +88,7 @@ export async function eventSeries(db: D1Database, siteId: string, range: Range, 
 }
 
 export async function sessionSeries(db: D1Database, siteId: string, range: Range, filter: TouchFilter, interval: Interval, version?: string) {
-  const { raw: r, aged } = await partsOf(db, siteId, range);
+  const { raw: r, aged } = await partsOf(db, siteId, range, filter.people);
   const counts = new Map<number, number>();
   if (r) for (const { bucket, sessions } of await raw.sessionSeries(db, siteId, r, filter, interval)) bump(counts, bucket, sessions);
   if (aged) {
@@ -101,7 +101,7 @@ export async function sessionSeries(db: D1Database, siteId: string, range: Range
 
 /** Sessions, touchpoints and conversions per channel (a conversion counts in the channel it happened in). */
 export async function channelCounts(db: D1Database, siteId: string, range: Range, filter: TouchFilter, conversion: string, version?: string): Promise<ChannelRow[]> {
-  const { raw: r, aged } = await partsOf(db, siteId, range);
+  const { raw: r, aged } = await partsOf(db, siteId, range, filter.people);
   const rows = new Map<string, ChannelRow>();
   const row = (channel: string) => rows.get(channel) ?? rows.set(channel, { channel, sessions: 0, touchpoints: 0, conversions: 0 }).get(channel)!;
   if (r) for (const c of await raw.channelCounts(db, siteId, r, filter, conversion)) Object.assign(row(c.channel), c);
@@ -120,7 +120,7 @@ export async function channelCounts(db: D1Database, siteId: string, range: Range
 }
 
 export async function eventNames(db: D1Database, siteId: string, range: Range, filter: TouchFilter, version?: string): Promise<EventNameCount[]> {
-  const { raw: r, aged } = await partsOf(db, siteId, range);
+  const { raw: r, aged } = await partsOf(db, siteId, range, filter.people);
   const counts = new Map<string, number>();
   if (r) for (const { name, count } of await raw.eventNames(db, siteId, r, filter)) bump(counts, name, count);
   if (aged) {
@@ -133,7 +133,7 @@ export async function eventNames(db: D1Database, siteId: string, range: Range, f
 
 /** People first seen in the range (over all their identities) and the buckets they were active in. */
 export async function cohortActivity(db: D1Database, siteId: string, range: Range, filter: TouchFilter, interval: Interval, version?: string) {
-  const { raw: r, aged } = await partsOf(db, siteId, range);
+  const { raw: r, aged } = await partsOf(db, siteId, range, filter.people);
   const active = new Map<string, Set<number>>();
   const add = (personId: string, bucket: number) => (active.get(personId) ?? active.set(personId, new Set()).get(personId)!).add(bucket);
   const [firstSeen] = await Promise.all([

@@ -1,6 +1,7 @@
 // A range split at the site's raw horizon: from the horizon on, the raw tables answer (SQL, as
 // fast as before the journey store); before it, where raw events have aged out, the people's
 // states do (load/state.ts). Loaders read both parts and join them with these helpers.
+import type { PeopleSet } from "../../core/journeys";
 import type { Range } from "../params";
 
 export interface Parts {
@@ -10,7 +11,25 @@ export interface Parts {
   aged: Range | null;
 }
 
-export async function partsOf(db: D1Database, siteId: string, range: Range): Promise<Parts> {
+/**
+ * Some people's identity keys go to D1 as one JSON parameter (load/sql.ts filterClause), and D1
+ * takes at most 2 MB in one (developers.cloudflare.com/d1/platform/limits/): some 50,000
+ * identities. Past half of that, the whole range is read from those people's states instead, which
+ * hold every event and touchpoint of theirs (the same answers: tests/worker/journey-store.test.ts
+ * moves the horizon anywhere) and which resolving a segment has just read for the same range.
+ */
+export const MAX_PEOPLE_PARAM_CHARS = 1_000_000;
+
+export function peopleFitSql(people: PeopleSet | undefined): boolean {
+  if (!people) return true;
+  let chars = 2;
+  for (const key of people.keys) if ((chars += key.length + 3) > MAX_PEOPLE_PARAM_CHARS) return false;
+  return true;
+}
+
+/** The range's two parts; with a person set too large for one SQL parameter, all of it from the states. */
+export async function partsOf(db: D1Database, siteId: string, range: Range, people?: PeopleSet): Promise<Parts> {
+  if (!peopleFitSql(people)) return { raw: null, aged: { ...range } };
   const row = await db.prepare("SELECT aged_before FROM journey_meta WHERE site_id = ?").bind(siteId).first<{ aged_before: number }>();
   const h = row?.aged_before ?? 0;
   return {

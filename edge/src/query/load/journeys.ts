@@ -31,7 +31,7 @@ type ConversionTuple = [...TouchTuple, revenue: number | null];
 
 /** Every touchpoint of the range by person, in time order; with `only`, those people's. */
 export async function loadTouchpoints(db: D1Database, siteId: string, range: Range, version?: string, only?: PeopleSet): Promise<Map<string, Touch[]>> {
-  const { raw, aged } = await partsOf(db, siteId, range);
+  const { raw, aged } = await partsOf(db, siteId, range, only);
   const before = aged ? touchesIn(await statesInRange(db, siteId, aged, version, only), aged) : new Map<string, Touch[]>();
   if (!raw) return before;
   const f = filterClause("t", { people: only }, 4);
@@ -44,7 +44,7 @@ export async function loadTouchpoints(db: D1Database, siteId: string, range: Ran
 }
 
 export async function loadConversions(db: D1Database, siteId: string, event: string, range: Range, version?: string, only?: PeopleSet): Promise<Map<string, Conversion[]>> {
-  const { raw, aged } = await partsOf(db, siteId, range);
+  const { raw, aged } = await partsOf(db, siteId, range, only);
   const before = aged ? conversionsIn(await statesInRange(db, siteId, aged, version, only), aged, event) : new Map<string, Conversion[]>();
   if (!raw) return before;
   const f = filterClause("events", { people: only }, 5);

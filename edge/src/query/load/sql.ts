@@ -1,6 +1,8 @@
 // SQL pieces every loader shares: the read API's row filters (events and sessions name the
 // filtered columns alike, so one clause serves both), row grouping, and the person of an identity.
 import type { TouchFilter } from "../journeys";
+import { ParamError } from "../params";
+import { peopleFitSql } from "./horizon";
 
 export interface Clause {
   sql: string;
@@ -18,6 +20,8 @@ export function filterClause(alias: string, { people, ...columns }: TouchFilter,
   const sql = entries.map(([column], i) => ` AND ${alias}.${column} = ${placeholder(i)}`).join("");
   const params: unknown[] = entries.map(([, v]) => v);
   if (!people) return { sql, params };
+  // The split loaders read such a set from the states (horizon.ts); what reads raw rows only cannot.
+  if (!peopleFitSql(people)) throw new ParamError("segment", "this segment holds too many people for an answer read from raw events only (/events, /vitals, /feedback): narrow it or the range");
   return {
     sql: `${sql} AND ${alias}.ident_key IN (SELECT value FROM json_each(${placeholder(entries.length)}))`,
     params: [...params, JSON.stringify(people.keys)],
