@@ -12,14 +12,23 @@ async function storedEvents(url) {
   return (await r.json()).events;
 }
 
-/** Waits until `want` events are stored; only a long pause in the count ends the wait early. */
+/**
+ * Waits until `want` events are stored. Locally the queue sometimes holds a few batches back for
+ * good (miniflare's broker, under a backlog); after 15 s without progress this asks for the replay
+ * sweep the cron runs every few minutes, which re-enqueues archived batches never stored.
+ */
 async function drained(url, want) {
+  const admin = { authorization: `Bearer ${DEMO.adminToken}` };
   let stored = await storedEvents(url);
   for (let last = stored, still = 0; stored < want && still < 120; ) {
     await new Promise((r) => setTimeout(r, 1000));
     stored = await storedEvents(url);
     still = stored === last ? still + 1 : 0;
     last = stored;
+    if (still > 0 && still % 15 === 0) {
+      const r = await (await fetch(`${url}/api/admin/replay?site=demo&hours=2&min_age_ms=10000`, { method: "POST", headers: admin })).json();
+      console.log(`queue stalled at ${stored} of ${want} stored: replayed ${r.replayed} of ${r.scanned} archived batches`);
+    }
   }
   return stored;
 }
