@@ -79,6 +79,9 @@ export const personMatches = (personId: string, filter: TouchFilter): boolean =>
 
 const FILTER_KEYS = ["channel", "source", "campaign", "country", "device"] as const;
 
+/** Whether the filter lets everything through: no field and no people named. */
+export const unfiltered = (filter: TouchFilter): boolean => filter.people === undefined && FILTER_KEYS.every((k) => filter[k] === undefined);
+
 export function touchMatches(t: Touch, filter: TouchFilter): boolean {
   return FILTER_KEYS.every((k) => filter[k] === undefined || t[k] === filter[k]);
 }

@@ -285,7 +285,7 @@ export const personState = sqliteTable("person_state", {
   stage: text("stage"),
   stageTs: integer("stage_ts"),
   data: text("data").notNull(),
-}, (t) => [primaryKey({ columns: [t.siteId, t.personId] }), index("person_state_last").on(t.siteId, t.lastTs)]);
+}, (t) => [primaryKey({ columns: [t.siteId, t.personId] }), index("person_state_last").on(t.siteId, t.lastTs), index("person_state_stage").on(t.siteId, t.stageTs, t.stage)]);
 
 /**
  * Each person's journeys per declared conversion under the site's lookback, kept with the state:

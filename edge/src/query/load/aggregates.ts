@@ -2,7 +2,8 @@
 // narrow row sets the pure analyses need.
 import type { StageCount } from "../api";
 import type { Interval } from "../buckets";
-import type { TouchFilter } from "../journeys";
+import { unfiltered, type TouchFilter } from "../journeys";
+import { stagesIn } from "./person-spans";
 import type { Range } from "../params";
 import type { PageEngagement } from "../api";
 import { all, EVENT_CHANNEL, filterClause, groupRows, personOfKeys } from "./sql";
@@ -28,6 +29,7 @@ export function bucketSql(interval: Interval, col: string): string {
 
 /** People by the stage of their latest staged event in the range: where each customer stands now. */
 export async function peopleByStage(db: D1Database, siteId: string, range: Range, filter: TouchFilter, version?: string): Promise<StageCount[]> {
+  if (unfiltered(filter)) return stagesIn(db, siteId, range);
   const { raw, aged } = await partsOf(db, siteId, range, filter.people);
   const latest = new Map<string, { stage: string; ts: number }>();
   const keep = (person: string, stage: string, ts: number) => {

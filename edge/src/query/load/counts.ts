@@ -4,7 +4,8 @@
 // and after ageing, and a recent range costs what it did. Filters match an event's own columns,
 // a session's or touchpoint's for those; a conversion counts in the channel it happened in.
 import type { PersonState } from "../../core/person-state";
-import { personMatches, touchMatches, type TouchFilter } from "../../core/journeys";
+import { personMatches, touchMatches, unfiltered, type TouchFilter } from "../../core/journeys";
+import { peopleActiveIn } from "./person-spans";
 import type { ChannelRow, EventNameCount } from "../api";
 import { bucketStart, type Interval } from "../buckets";
 import type { Range } from "../params";
@@ -22,6 +23,10 @@ const agedStates = (db: D1Database, siteId: string, r: Range, filter: TouchFilte
   statesInRange(db, siteId, r, version, filter.people);
 
 export async function countEventsAndPeople(db: D1Database, siteId: string, range: Range, filter: TouchFilter, version?: string) {
+  if (unfiltered(filter)) {
+    const [{ events }, people] = await Promise.all([countEvents(db, siteId, range, version), peopleActiveIn(db, siteId, range)]);
+    return { events, people };
+  }
   const { raw: r, aged } = await partsOf(db, siteId, range, filter.people);
   let events = 0;
   const people = new Set<string>();
@@ -39,6 +44,14 @@ export async function countEventsAndPeople(db: D1Database, siteId: string, range
     }
   }
   return { events, people: people.size };
+}
+
+/** Events of the range with no filter: the people are counted apart (person-spans.ts). */
+async function countEvents(db: D1Database, siteId: string, range: Range, version?: string) {
+  const { raw: r, aged } = await partsOf(db, siteId, range);
+  let events = r ? await raw.countEvents(db, siteId, r) : 0;
+  if (aged) for (const s of (await statesInRange(db, siteId, aged, version)).values()) for (const e of s.events) if (inRange(e.ts, aged)) events++;
+  return { events };
 }
 
 async function countTouches(db: D1Database, siteId: string, range: Range, filter: TouchFilter, sessionsOnly: boolean, version?: string) {

@@ -9,12 +9,10 @@
 // the days at the range's two ends, which the range only partly covers, are always read as
 // journeys. Questions the digests cannot answer (a filter, a conversion or lookback the journeys
 // table was not built for, people active after the range's end) digest their journeys directly.
-import { DAY_MS } from "../journeys";
+import { DAY_MS, unfiltered } from "../journeys";
 import { addDigest, digestOf, emptyDigest, packDigest, unpackDigest, type JourneyDigest } from "../journey-digest";
 import { unpackJourney } from "../../core/journey-pack";
 import { journeysTableServes, LATER, loadJourneys, type JourneyQuery } from "./journeys";
-
-const hasFilter = (q: JourneyQuery) => Object.values(q.filter).some((v) => v !== undefined);
 
 const JOURNEYS_IN = "SELECT person_id, end_ts, data FROM journeys WHERE site_id = ? AND conversion = ? AND end_ts BETWEEN ? AND ?";
 
@@ -52,7 +50,7 @@ export async function loadJourneyDigest(db: D1Database, siteId: string, q: Journ
   const firstDay = Math.ceil(q.from / DAY_MS);
   const lastDay = Math.floor((q.to + 1) / DAY_MS) - 1;
   const direct = async () => digestOf(await loadJourneys(db, siteId, q));
-  if (firstDay > lastDay || hasFilter(q)) return direct();
+  if (firstDay > lastDay || !unfiltered(q.filter)) return direct();
   const [serves, later] = await Promise.all([
     journeysTableServes(db, siteId, q),
     db.prepare(`SELECT 1 ${LATER} LIMIT 1`).bind(siteId, q.to, q.from).first(),

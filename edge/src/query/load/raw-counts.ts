@@ -8,6 +8,11 @@ import { all, EVENT_CHANNEL, filterClause } from "./sql";
 import { bucketSql } from "./aggregates";
 import { TOUCHPOINTS_SQL } from "./journeys";
 
+export async function countEvents(db: D1Database, siteId: string, range: Range): Promise<number> {
+  const [row] = await all<{ n: number }>(db, "SELECT COUNT(*) AS n FROM events WHERE site_id = ? AND ts BETWEEN ? AND ?", [siteId, range.from, range.to]);
+  return row.n;
+}
+
 /** Events of the range, and the identities that sent them. */
 export async function eventsAndKeys(db: D1Database, siteId: string, range: Range, filter: TouchFilter) {
   const f = filterClause("e", filter);

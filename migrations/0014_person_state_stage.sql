@@ -1,0 +1,1 @@
+CREATE INDEX `person_state_stage` ON `person_state` (`site_id`,`stage_ts`,`stage`);
