@@ -6,6 +6,7 @@ import { ingestRoutes } from "./ingest/routes";
 import { adminRoutes } from "./admin/routes";
 import { actRoutes } from "./act/routes";
 import { shareRoutes } from "./admin/shares";
+import { referralRoutes } from "./admin/referral-exclusions";
 import { authRoutes } from "./auth/routes";
 import { requireSiteRead } from "./auth/middleware";
 import { queryRoutes } from "./query/routes";
@@ -21,6 +22,7 @@ app.route("/api", authRoutes);
 // Before the admin routes: these also open to the admin's dashboard login (the Settings view).
 app.route("/api/admin/sites/:site", actRoutes);
 app.route("/api/admin/sites/:site", shareRoutes);
+app.route("/api/admin/sites/:site", referralRoutes);
 app.route("/api/admin", adminRoutes);
 app.use("/api/sites/:site/*", requireSiteRead());
 // Before the read routes: saving and deleting never meet the answer cache.

@@ -3,6 +3,7 @@
 // synchronous localStorage, one timer, no async chain; it shares the pure helpers and the wire.
 import { campaignFromUrl } from "./campaign";
 import { initialConsent } from "./consent";
+import { LINK_PARAM, linkedId, stripped } from "./cross-domain";
 import { uuid } from "./ids";
 import { batchBody, buildMessage, type MessageFields } from "./message";
 import { pageContext, watchPages } from "./page";
@@ -28,6 +29,16 @@ const now = () => new Date().toISOString();
 let consent = initialConsent(has("consent"), has("respectDnt"));
 let [identity, queue]: [Identity, Message[]] = load() || [{ anonymousId: uuid() }, []];
 let inFlight: Message[] = [];
+
+// Cross-domain linking (cross-domain.ts), before the first message: adopt the id a fresh link from
+// another listed domain carries (its referrer must be one of them) and take the value out of the
+// address bar. l.js decorates the links to the other domains.
+const domains = data.domains?.split(",");
+if (domains) {
+  const adopted = domains.includes(document.referrer && new URL(document.referrer).hostname) && linkedId(new URLSearchParams(location.search).get(LINK_PARAM), Date.now());
+  if (adopted) identity = { ...identity, anonymousId: adopted };
+  history.replaceState(history.state, "", stripped(location.href));
+}
 // Sends not known to have gone through. Messages an earlier page left count as one: until this page
 // has reached the edge, a beacon is no proof of delivery (see leave()).
 let failures = queue.length ? 1 : 0;
@@ -114,6 +125,8 @@ const api: Record<string, (...args: any[]) => unknown> = {
     } catch {}
   },
   flush,
+  /** For l.js, which puts it on links to the site's other domains. */
+  anonymousId: () => identity.anonymousId,
 };
 
 // Calls made before this script ran: parcours("track", ...) stubs keep them in .q, array stubs
@@ -134,5 +147,5 @@ addEventListener("visibilitychange", () => document.hidden && leave());
 // Optional parts load from the tracker's own base, only when the tag asks for them, so the core
 // pays a few bytes for each instead of its code.
 const loadPart = (file: string) => document.head.append(Object.assign(document.createElement("script"), { src: new URL(file, script.src) }));
-if (has("outbound") || has("downloads")) loadPart("l.js");
+if (has("outbound") || has("downloads") || domains) loadPart("l.js");
 if (has("vitals")) loadPart("v.js");

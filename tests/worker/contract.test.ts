@@ -8,7 +8,7 @@ import {
   readAtRisk, readAttribution, readChannelRow, readChurn, readCohort, readEvent, readEventName, readFeedback, readFunnelStep,
   readJourneyStats, readOverview, readPaths, readRoi, readSession, readStalledPerson, readTimeline, readTimePoint, readTransitions,
   readValueSegments, readVitalsPage, list, compared, readSegment, readSegments, readCreatedWebhook, readWebhookListItem, readDelivery, readDeliveryQueued, readWebhook, readFollowUpRule, readAlertRule,
-  readCreatedShare, readShare, readShareSession,
+  readCreatedShare, readShare, readShareSession, readSiteReferralSettings,
 } from "../../dashboard/src/api/decoders";
 import { env } from "cloudflare:test";
 import { BASE, createSite, read, sendBatch, waitFor, type TestSite } from "./helpers";
@@ -173,5 +173,16 @@ describe("the dashboard reads what the edge sends", () => {
     const session = await (await SELF.fetch(`${BASE}/api/share`, { headers: { authorization: `Bearer ${token}` } })).json<any>();
     expect(session.views).toEqual(["overview", "live"]);
     expect(readShareSession(session)).toEqual(session);
+  });
+
+  it("the site's referral exclusions, as the Settings view reads and writes them", async () => {
+    const admin = { authorization: `Bearer ${env.PARCOURS_ADMIN_TOKEN}`, "content-type": "application/json" };
+    const path = `${BASE}/api/admin/sites/${site.id}/referral-exclusions`;
+    const shown = await (await SELF.fetch(path, { headers: admin })).json<any>();
+    expect(shown.excludedReferrers.length).toBeGreaterThan(0);
+    expect(readSiteReferralSettings(shown)).toEqual(shown);
+    const saved = await (await SELF.fetch(path, { method: "PUT", headers: admin, body: JSON.stringify({ excludedReferrers: ["checkout.stripe.com", "partner.example"] }) })).json<any>();
+    expect(saved).toEqual({ excludedReferrers: ["checkout.stripe.com", "partner.example"] });
+    expect(readSiteReferralSettings(saved)).toEqual(saved);
   });
 });

@@ -1,7 +1,7 @@
 // Client of the Act admin API (API.md "Act"): a site's webhook destinations and delivery log.
 // Only the admin's session opens it; the Settings view is the one caller.
 import {
-  list, obj, readAlertRule, readCreatedShare, readCreatedWebhook, readShare, readDelivery, readDeliveryQueued, readFollowUpRule, readWebhook, readWebhookListItem,
+  list, obj, readAlertRule, readCreatedShare, readCreatedWebhook, readShare, readSiteReferralSettings, readDelivery, readDeliveryQueued, readFollowUpRule, readWebhook, readWebhookListItem,
 } from "./decoders";
 import type { AlertMetric, ShareView, WebhookEvent, WebhookFormat, WebhookStatus } from "./types";
 
@@ -60,6 +60,10 @@ export function createActClient(siteId: string, request: Request) {
     deleteAlert: async (id: string) => {
       await request(`${site}/alerts/${encodeURIComponent(id)}`, { method: "DELETE" });
     },
+    referralSettings: async () => readSiteReferralSettings(await request(`${site}/referral-exclusions`)),
+    /** Hosts whose referrer counts as none; the answer is the list as the edge keeps it. */
+    setExcludedReferrers: async (hosts: string[]) =>
+      readSiteReferralSettings(await request(`${site}/referral-exclusions`, { method: "PUT", body: JSON.stringify({ excludedReferrers: hosts }) })),
     shares: async () => list(readShare)(obj(await request(`${site}/shares`)).shares),
     /** The answer's url holds the link's token, which no later call shows again. */
     addShare: async (input: NewShare) => readCreatedShare(await request(`${site}/shares`, { method: "POST", body: JSON.stringify(input) })),

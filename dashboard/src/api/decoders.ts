@@ -9,8 +9,7 @@ import type {
   FeedbackBody, FunnelStep, JourneyStatsBody, OverviewBody, PageEngagement, PageVitals, PathsBody, RoiBody, RoiRow, ScoreRow, SegmentSide,
   SessionBody, SignedIn, StalledPerson, TimelineBody, TimelineEvent, TimePoint, TransitionsBody, ValueSegmentsBody, VitalSummary,
   AlertRule, CreatedWebhook, Delivery, DeliveryQueued, FollowUpRule, Webhook, WebhookListItem,
-  CreatedShare, Share, ShareSession, ShareView,
-
+  CreatedShare, Share, ShareSession, ShareView, SiteReferralSettings,
   Compared, Segment, SegmentFilter, SegmentsBody, TimeRange,
 } from "./types";
 
@@ -268,3 +267,4 @@ export const readSegmentFilter = fields<SegmentFilter>({
 });
 export const readSegment = fields<Segment>({ id: str, name: str, filter: readSegmentFilter, createdAt: str });
 export const readSegments = fields<SegmentsBody>({ segments: list(readSegment) });
+export const readSiteReferralSettings = fields<SiteReferralSettings>({ excludedReferrers: list(str) });

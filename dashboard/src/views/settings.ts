@@ -10,6 +10,7 @@ import { formatDateTime, formatInt } from "../format";
 import { useFetch } from "../state/use-fetch";
 import type { ViewProps } from "./view-props";
 import { SharedLinks } from "./settings-shares";
+import { ReferralExclusions } from "./settings-referrers";
 
 /**
  * Webhook destinations of the site (API.md "Act"): add, test, pause/resume, delete, and each one's
@@ -21,7 +22,7 @@ export function SettingsView({ act }: ViewProps) {
       <p class="notice">Webhook destinations are managed by the admin: sign in with the admin token to add, test or remove them.</p>
     <//>`;
   }
-  return html`<${Destinations} act=${act} /><${RulesAndAlerts} act=${act} /><${SharedLinks} act=${act} />`;
+  return html`<${Destinations} act=${act} /><${RulesAndAlerts} act=${act} /><${SharedLinks} act=${act} /><${ReferralExclusions} act=${act} />`;
 }
 
 const METRICS: [AlertMetric, string][] = [

@@ -6,8 +6,7 @@ import type { WebhookRow } from "../db/schema";
 import type { AlertRule, AlertsBody, FollowUpRule, RulesBody, CreatedWebhook, DeliveriesBody, Delivery, DeliveryQueued, Webhook, WebhookEvent, WebhookFormat, WebhooksBody, WebhookStatus } from "../query/api";
 import { apiError } from "../errors";
 import { randomToken } from "../auth/crypto";
-import { siteById } from "../sites/catalog";
-import { requireAdmin } from "../auth/middleware";
+import { requireAdminSite } from "../auth/middleware";
 import { isPlainObject } from "../lib/guards";
 import { emit, enqueue, isLocal, siteWebhooks } from "./emit";
 import { parseAlertInput, parseRuleInput, parseWebhookInput } from "./input";
@@ -18,14 +17,7 @@ import { siteDb } from "../sites/site-db";
 
 export const actRoutes = new Hono<AppEnv>();
 // Only on these paths: the other /api/admin/sites/:site routes keep their own guard (token only).
-for (const path of ["/webhooks", "/webhooks/*", "/rules", "/rules/*", "/alerts", "/alerts/*"]) {
-  actRoutes.use(path, requireAdmin({ session: true }), async function loadSite(c, next) {
-    const site = await siteById(c.env.DB, c.req.param("site") ?? "", 0);
-    if (!site) return c.json({ error: apiError("not_found", "no such site", "site") }, 404);
-    c.set("site", site);
-    await next();
-  });
-}
+for (const path of ["/webhooks", "/webhooks/*", "/rules", "/rules/*", "/alerts", "/alerts/*"]) actRoutes.use(path, requireAdminSite());
 
 type C = Context<AppEnv>;
 const MAX_PER_SITE = 20;

@@ -8,6 +8,7 @@ import { allSites, forgetSites, siteById } from "../sites/catalog";
 import { requireAdmin } from "../auth/middleware";
 import { replayMissing } from "../pipeline/replay";
 import { DEFAULT_SETTINGS, parseSiteInput } from "./site-input";
+import { DEFAULT_EXCLUDED_REFERRERS } from "../sites/referral-exclusions";
 import { isPlainObject } from "../lib/guards";
 import { deletePerson, exportPerson } from "./person";
 import { costRoutes } from "./costs";
@@ -21,7 +22,9 @@ adminRoutes.use("*", requireAdmin());
 adminRoutes.route("/", costRoutes);
 adminRoutes.route("/", historyRoutes);
 
-const publicSite = (s: Site) => ({ id: s.id, name: s.name, writeKey: s.writeKey, createdAt: s.createdAt, ...s.settings });
+// The referral exclusions in force are shown even where the site keeps the default.
+const publicSite = (s: Site) => ({ id: s.id, name: s.name, writeKey: s.writeKey, createdAt: s.createdAt, ...s.settings,
+  excludedReferrers: s.settings.excludedReferrers ?? [...DEFAULT_EXCLUDED_REFERRERS] });
 
 adminRoutes.post("/sites", async (c) => {
   const parsed = parseSiteInput(await c.req.json().catch(() => null), true);

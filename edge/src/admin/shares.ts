@@ -5,21 +5,13 @@ import type { AppEnv } from "../env";
 import type { CreatedShare, SharesBody } from "../query/api";
 import { apiError, invalidField } from "../errors";
 import { randomToken, sha256Hex } from "../auth/crypto";
-import { requireAdmin } from "../auth/middleware";
+import { requireAdminSite } from "../auth/middleware";
 import { newShareToken, sharesOf } from "../auth/share";
-import { siteById } from "../sites/catalog";
 import { parseShareInput } from "./share-input";
 
 export const shareRoutes = new Hono<AppEnv>();
 // Only on these paths: the other /api/admin/sites/:site routes keep their own guard (token only).
-for (const path of ["/shares", "/shares/*"]) {
-  shareRoutes.use(path, requireAdmin({ session: true }), async function loadSite(c, next) {
-    const site = await siteById(c.env.DB, c.req.param("site") ?? "", 0);
-    if (!site) return c.json({ error: apiError("not_found", "no such site", "site") }, 404);
-    c.set("site", site);
-    await next();
-  });
-}
+for (const path of ["/shares", "/shares/*"]) shareRoutes.use(path, requireAdminSite());
 
 const MAX_PER_SITE = 50;
 

@@ -5,6 +5,7 @@ import { invalidField } from "../errors";
 import { isPlainObject } from "../lib/guards";
 import { WEBHOOK_MODELS } from "../act/models";
 import { MAX_INGEST_SHARDS } from "../sites/ingest-shards";
+import { referrerHostOf } from "../sites/referral-exclusions";
 
 export interface SiteInput {
   id?: string;
@@ -14,6 +15,8 @@ export interface SiteInput {
   readToken?: string;
   settings: Partial<SiteSettings>;
 }
+
+const MAX_EXCLUDED_REFERRERS = 200;
 
 const strings = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === "string" && x.length > 0 && x.length <= 256);
 
@@ -57,6 +60,17 @@ export function parseSiteInput(body: unknown, creating: boolean): { ok: true; in
     const v = body.atRiskThreshold;
     if (typeof v !== "number" || !(v > 0 && v <= 1)) return err("atRiskThreshold", "atRiskThreshold must be a score above 0 and at most 1");
     settings.atRiskThreshold = v;
+  }
+  if (body.excludedReferrers !== undefined) {
+    const list = body.excludedReferrers;
+    if (!Array.isArray(list) || list.length > MAX_EXCLUDED_REFERRERS) return err("excludedReferrers", `excludedReferrers must be an array of at most ${MAX_EXCLUDED_REFERRERS} hosts`);
+    const hosts: string[] = [];
+    for (const [i, v] of list.entries()) {
+      const host = typeof v === "string" ? referrerHostOf(v) : null;
+      if (!host) return err(`excludedReferrers[${i}]`, `${JSON.stringify(v)} is not a host name (e.g. checkout.stripe.com)`);
+      if (!hosts.includes(host)) hosts.push(host);
+    }
+    settings.excludedReferrers = hosts;
   }
   if (body.revenueProperty !== undefined) {
     if (typeof body.revenueProperty !== "string") return err("revenueProperty", "revenueProperty must be a string");

@@ -2,6 +2,7 @@
 // dashboard session cookie; write and secret keys never read (they are refused with 403).
 import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
+import { every } from "hono/combine";
 import type { AppEnv, Bindings } from "../env";
 import { apiError } from "../errors";
 import { safeEqual, sha256Hex } from "./crypto";
@@ -87,3 +88,16 @@ export function requireSiteRead(): MiddlewareHandler<AppEnv> {
     await next();
   };
 }
+
+/** Sets the site of `:site` for the handlers, or answers 404. */
+export function loadSite(): MiddlewareHandler<AppEnv> {
+  return async function loadSite(c, next) {
+    const site = await siteById(c.env.DB, c.req.param("site") ?? "", 0);
+    if (!site) return c.json({ error: apiError("not_found", "no such site", "site") }, 404);
+    c.set("site", site);
+    await next();
+  };
+}
+
+/** For admin routes the Settings view calls: the admin token or the admin's dashboard login, then the site. */
+export const requireAdminSite = (): MiddlewareHandler<AppEnv> => every(requireAdmin({ session: true }), loadSite());

@@ -39,6 +39,12 @@ export interface SiteSettings {
   attributionModel?: string;
   /** Churn-risk score at or above which a person is sent as `person.at_risk` (default 0.7). */
   atRiskThreshold?: number;
+  /**
+   * Referrer hosts that count as no referrer (payment and checkout pages), each with its
+   * subdomains; absent: sites/referral-exclusions.ts's default list. The site's own hosts
+   * (allowedOrigins) count as none whatever this says.
+   */
+  excludedReferrers?: string[];
 }
 
 export const events = sqliteTable("events", {

@@ -2,6 +2,7 @@
 // (https://support.google.com/analytics/answer/9756891): explicit channel first, then click ids,
 // then UTM source/medium, then the referrer. Pure.
 import type { ClickId } from "@parcours/sdk/wire";
+import { isExcludedReferrer } from "../sites/referral-exclusions";
 
 export interface ChannelInput {
   explicitChannel?: string | null;
@@ -13,6 +14,8 @@ export interface ChannelInput {
   pageHost?: string | null;
   /** Messages from an app (screen events, context.app) with nothing else to go on. */
   isApp?: boolean;
+  /** Hosts whose referrer counts as none (referral-exclusions.ts): checkouts and the site's own. */
+  excludedReferrers?: readonly string[];
 }
 
 export interface ChannelResult {
@@ -82,7 +85,8 @@ export function classifyChannel(input: ChannelInput): ChannelResult {
 
   const clickId = (Object.keys(CLICK_ID_SOURCES) as ClickId[]).find((k) => input.clickIds[k]);
   const refHost = hostOf(input.referrer);
-  const internal = refHost !== null && input.pageHost != null && refHost === input.pageHost.replace(/^www\./, "");
+  const internal = refHost !== null && ((input.pageHost != null && refHost === input.pageHost.replace(/^www\./, ""))
+    || isExcludedReferrer(refHost, input.excludedReferrers ?? []));
 
   const source = utmSource ?? (clickId ? CLICK_ID_SOURCES[clickId][0] : null) ?? (internal ? null : refHost);
   const medium = utmMedium ?? (clickId ? (CLICK_ID_SOURCES[clickId][1] === "social" ? "social" : "cpc") : null);

@@ -6,6 +6,7 @@ import { CLICK_IDS, type ClickId } from "@parcours/sdk/wire";
 import type { SiteSettings } from "../db/schema";
 import type { EnrichedEvent, FilteredEvent } from "../pipeline/payload";
 import { classifyChannel, hostOf } from "./channel";
+import { excludedReferrerHosts } from "../sites/referral-exclusions";
 import { isPlainObject, nonEmptyText as str } from "../lib/guards";
 import type { ValidMessage } from "./validate";
 
@@ -84,6 +85,9 @@ export function enrich(m: ValidMessage & { messageId: string }, facts: RequestFa
     referrer: str(page.referrer),
     pageHost: hostOf(pageUrl),
     isApp: m.type === "screen" || isPlainObject(ctx.app),
+    // The referrer itself stays in the stored context (the live view shows it); only the
+    // channel, source and medium read it as none.
+    excludedReferrers: excludedReferrerHosts(settings),
   });
   const hasCampaign = Boolean(utm.source || utm.medium || utm.campaign || Object.keys(clickIds).length);
 

@@ -658,3 +658,8 @@ export interface ShareSession {
   views: ShareView[];
   expiresAt: number | null;
 }
+
+/** GET/PUT /api/admin/sites/:site/referral-exclusions: the referral exclusions in force (the Settings view). */
+export interface SiteReferralSettings {
+  excludedReferrers: string[];
+}
