@@ -81,6 +81,11 @@ export async function eventSeries(db: D1Database, siteId: string, range: Range, 
   const { raw: r, aged } = await partsOf(db, siteId, range, filter.people);
   const rows = new Map<number, { events: number; conversions: number; people: Set<string> }>();
   const row = (b: number) => rows.get(b) ?? rows.set(b, { events: 0, conversions: 0, people: new Set() }).get(b)!;
+  if (r && !aged) {
+    // All raw: the database counts each bucket's people itself, from the distinct (bucket, identity)
+    // pairs, rather than shipping the pairs and the site's whole identity map here.
+    return raw.eventSeriesWithPeople(db, siteId, r, filter, interval, conversion);
+  }
   if (r) {
     const [{ counts, keys }, personOf] = await Promise.all([raw.eventSeries(db, siteId, r, filter, interval, conversion), personOfKeys(db, siteId, version)]);
     for (const c of counts) Object.assign(row(c.bucket), { events: c.events, conversions: c.conversions });

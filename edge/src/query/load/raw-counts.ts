@@ -39,21 +39,43 @@ export async function countTouchpoints(db: D1Database, siteId: string, range: Ra
   return row.n;
 }
 
+function seriesWhere(siteId: string, range: Range, filter: TouchFilter, interval: Interval) {
+  const f = filterClause("e", filter, 4);
+  return { bucket: bucketSql(interval, "e.ts"), where: `WHERE e.site_id = ?1 AND e.ts BETWEEN ?2 AND ?3${f.sql}`, params: [siteId, range.from, range.to, ...f.params] };
+}
+
+function seriesCounts(db: D1Database, { bucket, where, params }: ReturnType<typeof seriesWhere>, conversion: string) {
+  return all<{ bucket: number; events: number; conversions: number }>(
+    db,
+    `SELECT ${bucket} AS bucket, COUNT(*) AS events, SUM(CASE WHEN e.event = ?${params.length + 1} THEN 1 ELSE 0 END) AS conversions FROM events e ${where} GROUP BY bucket`,
+    [...params, conversion],
+  );
+}
+
 /** Events and conversions per bucket, and the (bucket, identity) pairs that were active. */
 export async function eventSeries(db: D1Database, siteId: string, range: Range, filter: TouchFilter, interval: Interval, conversion: string) {
-  const f = filterClause("e", filter, 4);
-  const bucket = bucketSql(interval, "e.ts");
-  const where = `WHERE e.site_id = ?1 AND e.ts BETWEEN ?2 AND ?3${f.sql}`;
-  const params = [siteId, range.from, range.to, ...f.params];
+  const q = seriesWhere(siteId, range, filter, interval);
   const [counts, keys] = await Promise.all([
-    all<{ bucket: number; events: number; conversions: number }>(
-      db,
-      `SELECT ${bucket} AS bucket, COUNT(*) AS events, SUM(CASE WHEN e.event = ?${params.length + 1} THEN 1 ELSE 0 END) AS conversions FROM events e ${where} GROUP BY bucket`,
-      [...params, conversion],
-    ),
-    db.prepare(`SELECT DISTINCT ${bucket}, e.ident_key FROM events e ${where}`).bind(...params).raw<[number, string]>(),
+    seriesCounts(db, q, conversion),
+    db.prepare(`SELECT DISTINCT ${q.bucket}, e.ident_key FROM events e ${q.where}`).bind(...q.params).raw<[number, string]>(),
   ]);
   return { counts, keys };
+}
+
+/** Events, people and conversions per bucket, the people counted through the identity map in SQL. */
+export async function eventSeriesWithPeople(db: D1Database, siteId: string, range: Range, filter: TouchFilter, interval: Interval, conversion: string) {
+  const q = seriesWhere(siteId, range, filter, interval);
+  const [counts, people] = await Promise.all([
+    seriesCounts(db, q, conversion),
+    all<{ bucket: number; people: number }>(
+      db,
+      `SELECT x.bucket, COUNT(DISTINCT i.person_id) AS people FROM (SELECT DISTINCT ${q.bucket} AS bucket, e.ident_key FROM events e ${q.where}) x
+       CROSS JOIN identities i ON i.site_id = ?1 AND i.ident_key = x.ident_key GROUP BY x.bucket`,
+      q.params,
+    ),
+  ]);
+  const peopleIn = new Map(people.map((p) => [p.bucket, p.people]));
+  return counts.map((c) => ({ bucket: c.bucket, events: c.events, people: peopleIn.get(c.bucket) ?? 0, conversions: c.conversions }));
 }
 
 export async function sessionSeries(db: D1Database, siteId: string, range: Range, filter: TouchFilter, interval: Interval) {
