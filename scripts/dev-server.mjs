@@ -2,7 +2,7 @@
 // applies the D1 migrations and seeds the demo site of API.md. Used by `npm start`, the e2e tests
 // and the benchmarks, so all three run exactly the same thing.
 import { spawn, execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -40,10 +40,18 @@ const quietEnv = () => ({
   NO_COLOR: "1",
 });
 
+/** The D1 bindings wrangler.toml declares: DB, then SITE_DB_1..n (each site's data lives in one). */
+export function d1Bindings(toml = readFileSync(path.join(ROOT, "wrangler.toml"), "utf8")) {
+  return [...toml.matchAll(/^\[\[d1_databases\]\]\s*\nbinding\s*=\s*"([^"]+)"/gm)].map((m) => m[1]);
+}
+
+/** Every database gets every migration: the catalog's and the site tables exist in each. */
 export function applyMigrations(persistDir) {
-  execFileSync(WRANGLER, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistDir], {
-    cwd: ROOT, env: quietEnv(), stdio: ["ignore", "pipe", "pipe"],
-  });
+  for (const binding of d1Bindings()) {
+    execFileSync(WRANGLER, ["d1", "migrations", "apply", binding, "--local", "--persist-to", persistDir], {
+      cwd: ROOT, env: quietEnv(), stdio: ["ignore", "pipe", "pipe"],
+    });
+  }
 }
 
 async function waitForHealth(url, child, timeoutMs) {

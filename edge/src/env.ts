@@ -35,7 +35,7 @@ export interface Bindings {
 }
 
 /** A site as the request handlers see it: the row with its settings parsed. */
-export type Site = Omit<SiteRow, "settings"> & { settings: SiteSettings; /** Binding of its data (sites/site-db.ts); DB when absent. */ database?: string };
+export type Site = Omit<SiteRow, "settings"> & { settings: SiteSettings };
 
 export interface AppEnv {
   Bindings: Bindings;

@@ -12,7 +12,8 @@ import { foldState, packState, stateSpan, unpackState } from "./core/person-stat
 const DAY = 86_400_000;
 
 export async function runScheduled(env: Bindings, now: number) {
-  const sites = await allSites(env.DB);
+  // A site moving between databases is left alone until it has arrived (jobs/move-site.ts).
+  const sites = (await allSites(env.DB)).filter((s) => !s.movingTo);
   const replay = await replayMissing(env, sites.map((s) => s.id), now - 6 * 3600_000, now);
   // Cookieless salts older than two days go, so old visitor hashes can never be recomputed.
   await env.DB.prepare("DELETE FROM salts WHERE day < ?").bind(new Date(now - 2 * DAY).toISOString().slice(0, 10)).run();

@@ -18,6 +18,11 @@ describe("deploy config", () => {
     const names = resourceNames(base);
     expect(names.worker).toBe("parcours");
     expect(names.database).toBe("parcours");
+    // The catalog's database first, then one per SITE_DB_n binding, each with its own name.
+    expect(names.databases[0]).toEqual({ binding: "DB", name: "parcours" });
+    expect(names.databases.length).toBeGreaterThanOrEqual(2);
+    expect(names.databases.slice(1).every((d, i) => d.binding === `SITE_DB_${i + 1}`)).toBe(true);
+    expect(new Set(names.databases.map((d) => d.name)).size).toBe(names.databases.length);
     expect(names.bucket).toBe("parcours-archive");
     expect(names.queues).toEqual(expect.arrayContaining(["parcours-events", "parcours-dlq"]));
     expect(new Set(names.queues).size).toBe(names.queues.length);
@@ -28,11 +33,13 @@ describe("deploy config", () => {
     expect(base).not.toMatch(/^\[vars\]/m);
   });
 
-  it("writes the database id and the optional Pipelines binding, and wrangler accepts the result", () => {
+  it("writes each database's id and the optional Pipelines binding, and wrangler accepts the result", () => {
     const databaseId = "3f2b8c1e-0000-4000-8000-00000000abcd";
-    const text = deployConfig(base, { databaseId, worker: "parcours-staging", pipeline: "0123456789abcdef0123456789abcdef" });
-    expect(text).toContain(`database_id = "${databaseId}"`);
-    expect(text).not.toContain("00000000-0000-0000-0000-000000000000");
+    const { databases } = resourceNames(base);
+    const databaseIds = Object.fromEntries(databases.map((d, i) => [d.binding, i === 0 ? databaseId : `3f2b8c1e-0000-4000-8000-0000000000${String(i).padStart(2, "0")}`]));
+    const text = deployConfig(base, { databaseIds, worker: "parcours-staging", pipeline: "0123456789abcdef0123456789abcdef" });
+    for (const id of Object.values(databaseIds)) expect(text).toContain(`database_id = "${id}"`);
+    expect(text).not.toMatch(/00000000-0000-0000-0000-00000000000\d/);
     expect(text).toMatch(/^name = "parcours-staging"/m);
     writeFileSync(generated, text);
     const outdir = mkdtempSync(path.join(tmpdir(), "parcours-deploy-test-"));
@@ -42,5 +49,6 @@ describe("deploy config", () => {
     expect(r.status, out).toBe(0);
     expect(out).toMatch(/env\.EVENTS_STREAM/);
     expect(out).toMatch(/env\.DB \(parcours\)/);
+    expect(out).toMatch(/env\.SITE_DB_1 \(parcours-site-1\)/);
   });
 });

@@ -14,8 +14,9 @@ const auth = { authorization: `Basic ${Buffer.from("demo-secret-key:").toString(
 let server: Awaited<ReturnType<typeof startServer>> | undefined;
 afterAll(async () => server?.stop());
 
-function storedIds(persistDir: string): Map<string, number> {
-  const out = execFileSync(path.join(ROOT, "node_modules/.bin/wrangler"), ["d1", "execute", "DB", "--local", "--persist-to", persistDir, "--json",
+/** The demo site's stored message ids, read in the D1 database its record names (DB or SITE_DB_n). */
+function storedIds(persistDir: string, database: string): Map<string, number> {
+  const out = execFileSync(path.join(ROOT, "node_modules/.bin/wrangler"), ["d1", "execute", database, "--local", "--persist-to", persistDir, "--json",
     "--command", "SELECT message_id, count(*) AS n FROM events WHERE site_id = 'demo' AND message_id LIKE 'kill-%' GROUP BY message_id"],
   { cwd: ROOT, env: { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false" }, maxBuffer: 64 * 1024 * 1024 }).toString();
   const rows = JSON.parse(out)[0].results as { message_id: string; n: number }[];
@@ -57,6 +58,7 @@ describe.each([1, 4])("SIGKILL in the middle of a load, %i ingest shard(s)", (sh
     const replay = await fetch(`${server.url}/api/admin/replay?min_age_ms=0`, { method: "POST", headers: { authorization: "Bearer dev-admin-token" } });
     expect(replay.status).toBe(200);
     const replayed = await replay.json();
+    const { database } = await (await fetch(`${server.url}/api/admin/sites/demo`, { headers: { authorization: "Bearer dev-admin-token" } })).json() as { database: string };
     const until = Date.now() + 60_000;
     let stored = new Map<string, number>();
     while (Date.now() < until) {
@@ -67,7 +69,7 @@ describe.each([1, 4])("SIGKILL in the middle of a load, %i ingest shard(s)", (sh
     await new Promise((r) => setTimeout(r, 1500)); // let any in-flight consumer batch finish
     await server.stop();
     server = undefined;
-    stored = storedIds(persistDir);
+    stored = storedIds(persistDir, database);
     const missing = [...acked].filter((id) => !stored.has(id));
     expect(missing).toEqual([]);
     expect([...stored.values()].every((n) => n === 1)).toBe(true);

@@ -3,15 +3,19 @@ import { env, SELF } from "cloudflare:test";
 
 export const BASE = "http://parcours.test";
 
-export interface TestSite { id: string; writeKey: string; secretKey: string; readToken: string }
+export interface TestSite { id: string; writeKey: string; secretKey: string; readToken: string; database: string }
 
 let n = 0;
+/**
+ * A site through the admin API. Its data goes to DB unless `database` says otherwise, so tests that
+ * look at rows through env.DB find them there (site-databases.test.ts places sites on both).
+ */
 export async function createSite(body: Record<string, unknown> = {}): Promise<TestSite> {
   const res = await SELF.fetch(`${BASE}/api/admin/sites`, {
     method: "POST",
     headers: { authorization: `Bearer ${env.PARCOURS_ADMIN_TOKEN}`, "content-type": "application/json" },
     body: JSON.stringify({ name: `Test ${++n}`, allowedOrigins: ["https://shop.example"], conversions: ["purchase"],
-      stages: { quote_requested: "consideration", purchase: "decision" }, redirectHosts: ["shop.example"], ...body }),
+      stages: { quote_requested: "consideration", purchase: "decision" }, redirectHosts: ["shop.example"], database: "DB", ...body }),
   });
   if (res.status !== 201) throw new Error(`createSite: ${res.status} ${await res.text()}`);
   return res.json();

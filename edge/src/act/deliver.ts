@@ -9,9 +9,12 @@ import { MAX_RETRY_S, retryDelaySeconds, shouldPause } from "./backoff";
 import { checkDestinationUrl } from "./destination-url";
 import { isLocal, type WebhookMessage } from "./emit";
 import { deliveryHeaders } from "./sign";
-import { siteDbById } from "../sites/site-db";
+import { siteDb } from "../sites/site-db";
+import { sitesNow } from "../sites/catalog";
+import { fenceCheck } from "../sites/move-fence";
 
 const TIMEOUT_MS = 15_000;
+const MOVE_WAIT_S = 30;
 
 type Due = Pick<DeliveryRow, "webhookId" | "id" | "body" | "status" | "attempts" | "nextAttemptAt"> & { url: string; secret: string };
 
@@ -52,16 +55,23 @@ export async function deliverAll(env: Bindings, msgs: WebhookMessage[], now: num
   const bySite = new Map<string, number[]>();
   msgs.forEach((m, i) => bySite.set(m.siteId ?? "", [...(bySite.get(m.siteId ?? "") ?? []), i]));
   const again: (number | null)[] = msgs.map(() => null);
+  const sites = await sitesNow(env.DB, [...bySite.keys()].filter(Boolean));
   for (const [siteId, at] of bySite) {
-    const db = siteId ? await siteDbById(env, siteId, now) : env.DB;
-    if (!db) continue; // the site is gone, and its deliveries with it
-    const out = await deliverIn(env, db, at.map((i) => msgs[i]), now);
+    const site = siteId ? sites.get(siteId) : null;
+    if (siteId && !site) continue; // the site is gone, and its deliveries with it
+    // A moving site's log is being copied: its deliveries wait, so no outcome is written behind the copy.
+    if (site?.movingTo) {
+      for (const i of at) again[i] = MOVE_WAIT_S;
+      continue;
+    }
+    const db = site ? siteDb(env, site) : env.DB;
+    const out = await deliverIn(env, db, siteId, at.map((i) => msgs[i]), now);
     at.forEach((i, k) => (again[i] = out[k]));
   }
   return again;
 }
 
-async function deliverIn(env: Bindings, db: D1Database, msgs: WebhookMessage[], now: number): Promise<(number | null)[]> {
+async function deliverIn(env: Bindings, db: D1Database, siteId: string, msgs: WebhookMessage[], now: number): Promise<(number | null)[]> {
   const { results } = await db.prepare(
     `SELECT d.webhook_id AS webhookId, d.id, d.body, d.status, d.attempts, d.next_attempt_at AS nextAttemptAt, w.url, w.secret
      FROM json_each(?1) m JOIN webhook_deliveries d ON d.webhook_id = m.value->>'webhookId' AND d.id = m.value->>'id'
@@ -88,7 +98,8 @@ async function deliverIn(env: Bindings, db: D1Database, msgs: WebhookMessage[], 
     if (status === "delivered") writes.push(db.prepare("UPDATE webhooks SET failures = 0 WHERE id = ?").bind(row.webhookId));
     if (status === "failed") failedHooks.push(row.webhookId);
   }
-  if (writes.length) await db.batch(writes);
+  // Fenced when a move began meanwhile: the batch comes back (consumeWebhooks) and is sent again after it.
+  if (writes.length) await db.batch(siteId ? [fenceCheck(db, siteId), ...writes] : writes);
   if (failedHooks.length) {
     const counted = await db.batch(failedHooks.map((id) => db.prepare("UPDATE webhooks SET failures = failures + 1 WHERE id = ? RETURNING id, failures").bind(id)));
     const pause = counted.flatMap((r) => r.results as { id: string; failures: number }[]).filter((h) => shouldPause(h.failures)).map((h) => h.id);

@@ -3,20 +3,29 @@
 import { Hono } from "hono";
 import type { ApiError } from "@parcours/sdk/wire";
 import type { AppEnv } from "../env";
-import { apiError, invalidField } from "../errors";
+import { apiError, invalidField, siteMoving } from "../errors";
 import { isPlainObject } from "../lib/guards";
-import { siteById } from "../sites/catalog";
+import { siteNow } from "../sites/catalog";
 import { siteDb } from "../sites/site-db";
 
 export const costRoutes = new Hono<AppEnv>();
 
 // Costs of a site that does not exist would be stored and never read: refuse them.
 costRoutes.use("/sites/:site/*", async function requireKnownSite(c, next) {
-  const site = await siteById(c.env.DB, c.req.param("site")!);
+  const site = await siteNow(c.env.DB, c.req.param("site")!);
   if (!site) return c.json({ error: apiError("not_found", "no such site", "site") }, 404);
   c.set("site", site);
   await next();
 });
+
+// Costs are the site's data: while it moves between databases they are read, not written.
+for (const path of ["/sites/:site/spend", "/sites/:site/unit-costs"]) {
+  costRoutes.on(["PUT", "POST", "DELETE"], path, async function refuseWhileMoving(c, next) {
+    const { movingTo } = c.get("site");
+    if (movingTo) return c.json({ error: siteMoving(movingTo) }, 409);
+    await next();
+  });
+}
 
 export interface SpendRow { day: string; channel: string; campaign: string; amount: number }
 

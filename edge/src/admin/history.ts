@@ -7,7 +7,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
 import { apiError } from "../errors";
-import { siteById } from "../sites/catalog";
+import { siteNow } from "../sites/catalog";
 import { historyRow } from "../pipeline/history";
 import type { QueuePayload } from "../pipeline/payload";
 
@@ -38,7 +38,7 @@ async function* archivedLines(archive: R2Bucket, prefix: string, startAfter: str
 }
 
 historyRoutes.get("/sites/:site/history", async (c) => {
-  const site = await siteById(c.env.DB, c.req.param("site"), 0);
+  const site = await siteNow(c.env.DB, c.req.param("site"));
   if (!site) return c.json({ error: apiError("not_found", "no such site", "site") }, 404);
   const from = parseDay(c.req.query("from"));
   const to = parseDay(c.req.query("to"));

@@ -2,9 +2,9 @@
 // the full history as NDJSON.
 import { Hono } from "hono";
 import type { AppEnv, Site } from "../env";
-import { apiError } from "../errors";
+import { apiError, siteMoving } from "../errors";
 import { randomToken, sha256Hex } from "../auth/crypto";
-import { allSites, forgetSites, siteById } from "../sites/catalog";
+import { allSites, forgetSites, siteNow } from "../sites/catalog";
 import { requireAdmin } from "../auth/middleware";
 import { replayMissing } from "../pipeline/replay";
 import { DEFAULT_SETTINGS, parseSiteInput } from "./site-input";
@@ -15,6 +15,8 @@ import { costRoutes } from "./costs";
 import { rebuildProgress, startRebuild } from "../jobs/rebuild";
 import { maintainSite } from "../scheduled";
 import { historyRoutes } from "./history";
+import { moveStateOf, startMove } from "../jobs/move-site";
+import { databaseLoads, leastLoaded } from "../sites/placement";
 import { siteDatabases, siteDb, siteDbById } from "../sites/site-db";
 
 export const adminRoutes = new Hono<AppEnv>();
@@ -24,7 +26,8 @@ adminRoutes.route("/", historyRoutes);
 
 // The referral exclusions in force are shown even where the site keeps the default.
 const publicSite = (s: Site) => ({ id: s.id, name: s.name, writeKey: s.writeKey, createdAt: s.createdAt, ...s.settings,
-  excludedReferrers: s.settings.excludedReferrers ?? [...DEFAULT_EXCLUDED_REFERRERS] });
+  excludedReferrers: s.settings.excludedReferrers ?? [...DEFAULT_EXCLUDED_REFERRERS],
+  database: s.database, ...(s.movingTo ? { movingTo: s.movingTo } : {}) });
 
 adminRoutes.post("/sites", async (c) => {
   const parsed = parseSiteInput(await c.req.json().catch(() => null), true);
@@ -35,28 +38,37 @@ adminRoutes.post("/sites", async (c) => {
   const secretKey = input.secretKey ?? randomToken("ps_");
   const readToken = input.readToken ?? randomToken("pr_");
   const settings = { ...DEFAULT_SETTINGS, ...input.settings };
+  // Where its data goes: the database named, else the least loaded (sites/placement.ts).
+  const database = input.database ?? leastLoaded(await databaseLoads(c.env));
+  if (!siteDatabases(c.env).some((d) => d.name === database)) {
+    return c.json({ error: apiError("invalid_field", `database must name a bound site database: ${siteDatabases(c.env).map((d) => d.name).join(", ")}`, "database") }, 400);
+  }
   const res = await c.env.DB.prepare(
-    `INSERT INTO sites (id, name, write_key, secret_key_hash, read_token_hash, settings, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+    `INSERT INTO sites (id, name, write_key, secret_key_hash, read_token_hash, settings, created_at, database) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT DO NOTHING`)
-    .bind(id, input.name, writeKey, await sha256Hex(secretKey), await sha256Hex(readToken), JSON.stringify(settings), Date.now())
+    .bind(id, input.name, writeKey, await sha256Hex(secretKey), await sha256Hex(readToken), JSON.stringify(settings), Date.now(), database)
     .run();
   if (!res.meta.changes) return c.json({ error: apiError("conflict", "a site with this id or key already exists", "id") }, 409);
   forgetSites();
-  return c.json({ id, writeKey, secretKey, readToken }, 201);
+  return c.json({ id, writeKey, secretKey, readToken, database }, 201);
 });
 
 adminRoutes.get("/sites", async (c) => c.json({ sites: (await allSites(c.env.DB)).map(publicSite) }));
 
 adminRoutes.get("/sites/:site", async (c) => {
-  const site = await siteById(c.env.DB, c.req.param("site"), 0);
+  const site = await siteNow(c.env.DB, c.req.param("site"));
   return site ? c.json(publicSite(site)) : c.json({ error: apiError("not_found", "no such site", "site") }, 404);
 });
 
 adminRoutes.patch("/sites/:site", async (c) => {
-  const site = await siteById(c.env.DB, c.req.param("site"), 0);
+  const site = await siteNow(c.env.DB, c.req.param("site"));
   if (!site) return c.json({ error: apiError("not_found", "no such site", "site") }, 404);
+  if (site.movingTo) return c.json({ error: siteMoving(site.movingTo) }, 409);
   const parsed = parseSiteInput(await c.req.json().catch(() => null), false);
   if (!parsed.ok) return c.json({ error: parsed.error }, 400);
+  if (parsed.input.database !== undefined) {
+    return c.json({ error: apiError("invalid_field", "a site changes database through POST /api/admin/sites/:site/move", "database") }, 400);
+  }
   const settings = { ...site.settings, ...parsed.input.settings };
   await c.env.DB.prepare("UPDATE sites SET name = ?, settings = ? WHERE id = ?")
     .bind(parsed.input.name ?? site.name, JSON.stringify(settings), site.id).run();
@@ -71,21 +83,46 @@ const JOURNEY_SETTINGS = ["conversions", "lookbackDays", "sessionGapMinutes", "s
 
 /** The site's cron work, now: raw ageing, retention, churn scores. */
 adminRoutes.post("/sites/:site/maintenance", async (c) => {
-  const site = await siteById(c.env.DB, c.req.param("site"), 0);
+  const site = await siteNow(c.env.DB, c.req.param("site"));
   if (!site) return c.json({ error: apiError("not_found", "no such site", "site") }, 404);
+  if (site.movingTo) return c.json({ error: siteMoving(site.movingTo) }, 409);
   return c.json(await maintainSite(c.env, site, Date.now()));
 });
 
 adminRoutes.post("/sites/:site/rebuild", async (c) => {
-  const site = await siteById(c.env.DB, c.req.param("site"), 0);
+  const site = await siteNow(c.env.DB, c.req.param("site"));
   if (!site) return c.json({ error: apiError("not_found", "no such site", "site") }, 404);
+  if (site.movingTo) return c.json({ error: siteMoving(site.movingTo) }, 409);
   return c.json(await startRebuild(c.env, site), 202);
 });
 
 adminRoutes.get("/sites/:site/rebuild", async (c) => {
-  const site = await siteById(c.env.DB, c.req.param("site"), 0);
+  const site = await siteNow(c.env.DB, c.req.param("site"));
   if (!site) return c.json({ error: apiError("not_found", "no such site", "site") }, 404);
   return c.json(await rebuildProgress(siteDb(c.env, site), site.id));
+});
+
+/**
+ * Moves the site's data to another bound database: `{"database": "SITE_DB_1"}` starts it (202),
+ * the same call again restarts it, and naming the site's current database cancels it (200). The
+ * copy runs on the queue in steps (jobs/move-site.ts); GET shows where it is.
+ */
+adminRoutes.post("/sites/:site/move", async (c) => {
+  const site = await siteNow(c.env.DB, c.req.param("site"));
+  if (!site) return c.json({ error: apiError("not_found", "no such site", "site") }, 404);
+  const body = await c.req.json().catch(() => null);
+  if (!isPlainObject(body) || typeof body.database !== "string") {
+    return c.json({ error: apiError("invalid_field", "body must be {\"database\": \"<binding>\"}", "database") }, 400);
+  }
+  const r = await startMove(c.env, site, body.database, Date.now());
+  if (!r.ok) return c.json({ error: apiError(r.code, r.message, "database") }, r.status);
+  return c.json({ id: site.id, database: site.database, move: r.state }, r.status as 200 | 202);
+});
+
+adminRoutes.get("/sites/:site/move", async (c) => {
+  const site = await siteNow(c.env.DB, c.req.param("site"));
+  if (!site) return c.json({ error: apiError("not_found", "no such site", "site") }, 404);
+  return c.json({ id: site.id, database: site.database, movingTo: site.movingTo, move: moveStateOf(site) });
 });
 
 /**
@@ -93,7 +130,7 @@ adminRoutes.get("/sites/:site/rebuild", async (c) => {
  * for `graceHours` (default 24), so senders can be switched over at leisure.
  */
 adminRoutes.post("/sites/:site/rotate", async (c) => {
-  const site = await siteById(c.env.DB, c.req.param("site"), 0);
+  const site = await siteNow(c.env.DB, c.req.param("site"));
   if (!site) return c.json({ error: apiError("not_found", "no such site", "site") }, 404);
   // No body means the defaults; a body that is not an object, or a grace that is not a number,
   // is refused (a NaN grace would silently end the old key at once).
@@ -130,7 +167,7 @@ adminRoutes.post("/sites/:site/rotate", async (c) => {
 adminRoutes.get("/stats", async (c) => {
   const site = c.req.query("site");
   // One site's counts come from its database; without `site`, every database's are added up.
-  const known = site ? await siteById(c.env.DB, site, 0) : null;
+  const known = site ? await siteNow(c.env.DB, site) : null;
   const databases = known ? [siteDb(c.env, known)] : site ? [] : siteDatabases(c.env).map((d) => d.db);
   const totals = { events: 0, sessions: 0, identities: 0, filtered: 0, ingestedBatches: 0 };
   for (const db of databases) {
@@ -173,6 +210,8 @@ adminRoutes.get("/sites/:site/people/:personId/export", async (c) => {
 });
 
 adminRoutes.delete("/sites/:site/people/:personId", async (c) => {
+  const site = await siteNow(c.env.DB, c.req.param("site"));
+  if (site?.movingTo) return c.json({ error: siteMoving(site.movingTo) }, 409);
   const r = await deletePerson(c.env, c.req.param("site"), c.req.param("personId"));
   return r ? c.json(r) : c.json({ error: apiError("not_found", "no such person", "personId") }, 404);
 });

@@ -13,6 +13,8 @@ export interface SiteInput {
   writeKey?: string;
   secretKey?: string;
   readToken?: string;
+  /** The binding its data goes to (checked against what is bound by the route). */
+  database?: string;
   settings: Partial<SiteSettings>;
 }
 
@@ -72,6 +74,7 @@ export function parseSiteInput(body: unknown, creating: boolean): { ok: true; in
     }
     settings.excludedReferrers = hosts;
   }
+  if (body.database !== undefined && typeof body.database !== "string") return err("database", "database must name a binding, e.g. SITE_DB_1");
   if (body.revenueProperty !== undefined) {
     if (typeof body.revenueProperty !== "string") return err("revenueProperty", "revenueProperty must be a string");
     settings.revenueProperty = body.revenueProperty;
@@ -81,7 +84,7 @@ export function parseSiteInput(body: unknown, creating: boolean): { ok: true; in
     input: {
       id: body.id as string | undefined, name: body.name as string | undefined,
       writeKey: body.writeKey as string | undefined, secretKey: body.secretKey as string | undefined,
-      readToken: body.readToken as string | undefined, settings,
+      readToken: body.readToken as string | undefined, database: body.database as string | undefined, settings,
     },
   };
 }

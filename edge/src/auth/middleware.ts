@@ -6,7 +6,7 @@ import { every } from "hono/combine";
 import type { AppEnv, Bindings } from "../env";
 import { apiError } from "../errors";
 import { safeEqual, sha256Hex } from "./crypto";
-import { siteById, siteBySecretKey, siteByWriteKey } from "../sites/catalog";
+import { siteById, siteBySecretKey, siteByWriteKey, siteNow } from "../sites/catalog";
 import { COOKIE, verifySession, type SessionClaims } from "./session";
 import { isShareToken, SHARE_REFUSALS, shareByToken } from "./share";
 import { shareAllows } from "./share-scope";
@@ -92,7 +92,8 @@ export function requireSiteRead(): MiddlewareHandler<AppEnv> {
 /** Sets the site of `:site` for the handlers, or answers 404. */
 export function loadSite(): MiddlewareHandler<AppEnv> {
   return async function loadSite(c, next) {
-    const site = await siteById(c.env.DB, c.req.param("site") ?? "", 0);
+    // Read now, not cached: an admin write must reach the database the site is in at this moment.
+    const site = await siteNow(c.env.DB, c.req.param("site") ?? "");
     if (!site) return c.json({ error: apiError("not_found", "no such site", "site") }, 404);
     c.set("site", site);
     await next();

@@ -16,6 +16,12 @@ export const sites = sqliteTable("sites", {
   previousSecretValidUntil: integer("previous_secret_valid_until"),
   settings: text("settings", { mode: "json" }).$type<SiteSettings>().notNull(),
   createdAt: integer("created_at").notNull(),
+  /** The D1 binding holding the site's data: DB or SITE_DB_1..n (sites/site-db.ts). */
+  database: text("database").notNull().default("DB"),
+  /** Set while the site's data is being copied to this binding (jobs/move-site.ts): its writes wait. */
+  movingTo: text("moving_to"),
+  /** The current or last move: phase, rows per table, times, error (JSON, jobs/move-site.ts). */
+  moveState: text("move_state"),
 }, (t) => [uniqueIndex("sites_write_key").on(t.writeKey), uniqueIndex("sites_secret_key").on(t.secretKeyHash)]);
 
 export interface SiteSettings {
@@ -404,3 +410,14 @@ export const segments = sqliteTable("segments", {
   filter: text("filter", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
   createdAt: integer("created_at").notNull(),
 }, (t) => [index("segments_site").on(t.siteId)]);
+
+/**
+ * In a site database: the site's data here is being moved away (movedTo null), or was (movedTo set).
+ * Every pipeline write of the site checks it in its own D1 transaction (sites/move-fence.ts), so
+ * nothing is written here once the copy has begun, whatever an isolate's cached catalog says.
+ */
+export const moveFences = sqliteTable("move_fences", {
+  siteId: text("site_id").primaryKey(),
+  since: integer("since").notNull(),
+  movedTo: text("moved_to"),
+});

@@ -10,7 +10,8 @@
 // An erased person's identities are gone and their archived messages rewritten (admin/person.ts),
 // so nothing of theirs comes back: staged rows are only read through the identities.
 import type { Bindings, Site } from "../env";
-import { siteById } from "../sites/catalog";
+import { sitesNow } from "../sites/catalog";
+import { SiteMoving } from "../sites/move-fence";
 import { siteDb, type SiteDatabases } from "../sites/site-db";
 import { journeysKey, refreshPeople, writePeople } from "../pipeline/journey-state";
 import { upsertSessions } from "../pipeline/store";
@@ -62,8 +63,10 @@ interface Meta { phase: string | null; cursor: string; run: string | null }
 
 /** One slice of whichever phase the site's rebuild is in. */
 export async function rebuildStep(env: Env, step: RebuildStep, now = Date.now()): Promise<void> {
-  const site = await siteById(env.DB, step.siteId, now);
+  // Read now, not cached: a slice must run in the database the site is in after a move.
+  const site = (await sitesNow(env.DB, [step.siteId])).get(step.siteId);
   if (!site) return;
+  if (site.movingTo) throw new SiteMoving(site.id);
   const db = siteDb(env, site);
   const meta = await db.prepare("SELECT rebuild_phase AS phase, COALESCE(rebuild_cursor, '') AS cursor, rebuild_run AS run FROM journey_meta WHERE site_id = ?")
     .bind(step.siteId).first<Meta>();

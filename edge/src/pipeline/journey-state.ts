@@ -7,6 +7,7 @@ import { conversionsOf, foldState, latestStage, packState, stateSpan, unpackStat
 import { packJourney } from "../core/journey-pack";
 import { personJourneys, DAY_MS, type Touch } from "../core/journeys";
 import type { SiteSettings } from "../db/schema";
+import { fenceCheck } from "../sites/move-fence";
 
 const json = (v: unknown) => JSON.stringify(v);
 
@@ -163,6 +164,7 @@ export function writePeople(db: D1Database, siteId: string, settings: SiteSettin
     }
   }
   const writes: D1PreparedStatement[] = [
+    fenceCheck(db, siteId),
     db.prepare("DELETE FROM person_state WHERE site_id = ? AND person_id IN (SELECT value FROM json_each(?))").bind(siteId, json([...gone, ...emptied])),
     db.prepare("DELETE FROM journeys WHERE site_id = ? AND person_id IN (SELECT value FROM json_each(?))").bind(siteId, json([...gone, ...states.keys()])),
   ];

@@ -6,6 +6,7 @@ import { identKeyOf, linksOf, stitch } from "./stitch";
 import { sessionize, type SessionState } from "./sessionize";
 import { isEngagementReport, storeEngagement } from "./engagement";
 import { chunks, CHUNK } from "./chunks";
+import { fenceCheck } from "../sites/move-fence";
 
 export interface StoreOptions {
   gapMs: number;
@@ -136,7 +137,8 @@ export async function storeEvents(db: D1Database, siteId: string, received: Enri
       "INSERT INTO ingested_batches (key, stored_at) SELECT value, ?1 FROM json_each(?2) WHERE true ON CONFLICT (key) DO NOTHING")
       .bind(opts.now, json(storedParts)));
   }
-  if (statements.length) await db.batch(statements);
+  // Fenced: the site is moving, nothing of this batch may land here (sites/move-fence.ts).
+  if (statements.length) await db.batch([fenceCheck(db, siteId), ...statements]);
   return { stored: events.length, duplicates: incoming.length - events.length, touchedKeys, merges, messageIds: ids };
 }
 

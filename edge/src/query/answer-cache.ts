@@ -5,6 +5,7 @@
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env";
 import { siteDb } from "../sites/site-db";
+import { forgetSites, siteNow } from "../sites/catalog";
 
 const MAX_ENTRIES = 64;
 const MAX_BODY_CHARS = 512 * 1024;
@@ -28,13 +29,14 @@ export const versionOf = (req: Request): string | undefined => versions.get(req)
  * the oldest remaining one (old backfills) goes unseen until the next write. Counting every event
  * would see it, at ~25 ms per request at 1M events.
  */
-export async function dataVersion(db: D1Database, siteId: string): Promise<string> {
+export async function dataVersion(db: D1Database, siteId: string): Promise<{ version: string; movedTo: string | null }> {
   const row = await db
     .prepare(`SELECT (SELECT MAX(id) FROM events) AS newest, (SELECT MIN(id) FROM events) AS oldest,
-      (SELECT COUNT(*) FROM identities WHERE site_id = ?) AS identities, (SELECT MAX(rowid) FROM page_engagement) AS engaged`)
+      (SELECT COUNT(*) FROM identities WHERE site_id = ?1) AS identities, (SELECT MAX(rowid) FROM page_engagement) AS engaged,
+      (SELECT moved_to FROM move_fences WHERE site_id = ?1) AS movedTo`)
     .bind(siteId)
-    .first<{ newest: number | null; oldest: number | null; identities: number; engaged: number | null }>();
-  return `${row?.newest}:${row?.oldest}:${row?.identities}:${row?.engaged}`;
+    .first<{ newest: number | null; oldest: number | null; identities: number; engaged: number | null; movedTo: string | null }>();
+  return { version: `${row?.newest}:${row?.oldest}:${row?.identities}:${row?.engaged}`, movedTo: row?.movedTo ?? null };
 }
 
 /**
@@ -53,8 +55,16 @@ export function answerCache(): MiddlewareHandler<AppEnv> {
     if (c.req.method !== "GET") return next();
     // The site's settings shape answers too (the default conversion, lookback, stages): an edit
     // through the admin API is a new version even with no event stored since.
-    const site = c.get("site");
-    const version = `${await dataVersion(siteDb(c.env, c.get("site")), site.id)}:${JSON.stringify(site.settings)}`;
+    let site = c.get("site");
+    let data = await dataVersion(siteDb(c.env, site), site.id);
+    if (data.movedTo) {
+      // This isolate's cached record predates a move: the site's data is elsewhere now.
+      forgetSites();
+      site = (await siteNow(c.env.DB, site.id)) ?? site;
+      c.set("site", site);
+      data = await dataVersion(siteDb(c.env, site), site.id);
+    }
+    const version = `${data.version}:${JSON.stringify(site.settings)}`;
     versions.set(c.req.raw, version);
     const key = cacheKey(new URL(c.req.url), Date.now());
     const hit = entries.get(key);

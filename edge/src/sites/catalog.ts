@@ -21,6 +21,8 @@ export function toSite(row: SiteRow | Record<string, unknown>): Site {
     settings: settings as SiteSettings,
     createdAt: (r.createdAt ?? r.created_at) as number,
     database: (r.database as string | null | undefined) ?? "DB",
+    movingTo: (r.movingTo ?? r.moving_to ?? null) as string | null,
+    moveState: (r.moveState ?? r.move_state ?? null) as string | null,
   };
 }
 
@@ -65,6 +67,18 @@ export async function siteBySecretKey(db: D1Database, key: string, now = Date.no
   if (site && site.secretKeyHash !== hash && !(site.previousSecretKeyHash === hash && (site.previousSecretValidUntil ?? 0) > now)) return null;
   return site;
 }
+
+/**
+ * Sites read now, not from the cache: the pipeline must see where a site's data lives the moment
+ * a move switches it (a cached record may name the old database for up to TTL_MS).
+ */
+export async function sitesNow(db: D1Database, ids: string[]): Promise<Map<string, Site>> {
+  const { results } = await db.prepare("SELECT * FROM sites WHERE id IN (SELECT value FROM json_each(?))").bind(JSON.stringify(ids)).all();
+  return new Map(results.map((r) => [r.id as string, toSite(r)]));
+}
+
+/** One site read now (admin writes, which must reach the database the site is in at this moment). */
+export const siteNow = async (db: D1Database, id: string): Promise<Site | null> => (await sitesNow(db, [id])).get(id) ?? null;
 
 export async function allSites(db: D1Database): Promise<Site[]> {
   const { results } = await db.prepare("SELECT * FROM sites ORDER BY created_at").all();

@@ -1,0 +1,97 @@
+// A site's rows in one database, table by table: which tables hold site data, and the paged copy,
+// count and delete a move between databases is made of (jobs/move-site.ts). The tables are read
+// from the database itself, so a table a later migration adds moves with the rest unlisted; only
+// the catalog's own tables are named here, and a test holds the list to the schema.
+
+/** Tables that stay in the catalog (env.DB) or belong to the database itself: never moved. */
+export const NOT_SITE_DATA = new Set(["sites", "shares", "dead_letters", "salts", "move_fences", "d1_migrations"]);
+
+export interface SiteTable {
+  name: string;
+  /** Columns copied: all but an INTEGER PRIMARY KEY, which the target numbers anew (ids are per database). */
+  columns: string[];
+  /** The WHERE clause picking the site's rows (?1, ?2) and its bindings. */
+  where: string;
+  bind: (siteId: string) => string[];
+}
+
+const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+// Stored batch keys carry the site in their archive path (raw/<site>/...), not in a column.
+const BY_ARCHIVE_KEY = { where: "key >= ?1 AND key < ?2", bind: (siteId: string) => [`raw/${siteId}/`, `raw/${siteId}0`] };
+const BY_SITE_ID = { where: "site_id = ?1", bind: (siteId: string) => [siteId] };
+
+/** Every table of `db` holding site data, in name order. */
+export async function siteTables(db: D1Database): Promise<SiteTable[]> {
+  const { results } = await db.prepare(
+    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\' ORDER BY name")
+    .all<{ name: string }>();
+  const names = results.map((r) => r.name).filter((n) => !NOT_SITE_DATA.has(n));
+  if (names.length === 0) return [];
+  const infos = await db.batch(names.map((n) => db.prepare(`PRAGMA table_info(${quote(n)})`)));
+  const tables: SiteTable[] = [];
+  names.forEach((name, i) => {
+    const cols = infos[i].results as { name: string; type: string; pk: number }[];
+    const pks = cols.filter((c) => c.pk > 0);
+    const rowidAlias = pks.length === 1 && pks[0].type.toUpperCase() === "INTEGER" ? pks[0].name : null;
+    const by = cols.some((c) => c.name === "site_id") ? BY_SITE_ID : name === "ingested_batches" ? BY_ARCHIVE_KEY : null;
+    if (by) tables.push({ name, columns: cols.map((c) => c.name).filter((c) => c !== rowidAlias), ...by });
+  });
+  return tables;
+}
+
+/** Tables that hold neither a site_id nor a known key: a migration added something no move would carry. */
+export async function unplacedTables(db: D1Database): Promise<string[]> {
+  const { results } = await db.prepare(
+    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\' ORDER BY name")
+    .all<{ name: string }>();
+  const placed = new Set((await siteTables(db)).map((t) => t.name));
+  return results.map((r) => r.name).filter((n) => !placed.has(n) && !NOT_SITE_DATA.has(n));
+}
+
+// A page is read in one query and written in as few as its JSON allows: D1 takes up to 2 MB per value.
+const PAGE_ROWS = 1000;
+const PART_BYTES = 800_000;
+
+/**
+ * Copies the site's rows of `t` after source rowid `after`, one page, in rowid order (so the
+ * target numbers them in the same order: an event's id keeps its place among the site's events).
+ * NOT INDEXED walks the table by rowid from `after`: each page starts where the last ended.
+ */
+export async function copyPage(src: D1Database, dst: D1Database, t: SiteTable, siteId: string, after: number): Promise<{ copied: number; after: number }> {
+  const cols = t.columns.map(quote).join(", ");
+  const binds = t.bind(siteId);
+  const rows = await src.prepare(`SELECT rowid, ${cols} FROM ${quote(t.name)} NOT INDEXED WHERE ${t.where} AND rowid > ?${binds.length + 1}
+    ORDER BY rowid LIMIT ${PAGE_ROWS}`).bind(...binds, after).raw<unknown[]>();
+  if (rows.length === 0) return { copied: 0, after };
+  // OR IGNORE: a step retried after its page was written writes nothing twice where rows have a
+  // unique key; elsewhere the counts compared before the switch catch a doubled page.
+  const insert = `INSERT OR IGNORE INTO ${quote(t.name)} (${cols}) SELECT ${t.columns.map((_, i) => `value->>${i}`).join(", ")} FROM json_each(?1) ORDER BY key`;
+  const statements: D1PreparedStatement[] = [];
+  let part: string[] = [];
+  let bytes = 0;
+  for (const r of rows) {
+    const json = JSON.stringify(r.slice(1));
+    if (part.length && bytes + json.length > PART_BYTES) {
+      statements.push(dst.prepare(insert).bind(`[${part.join(",")}]`));
+      part = [];
+      bytes = 0;
+    }
+    part.push(json);
+    bytes += json.length;
+  }
+  statements.push(dst.prepare(insert).bind(`[${part.join(",")}]`));
+  await dst.batch(statements);
+  return { copied: rows.length, after: rows[rows.length - 1][0] as number };
+}
+
+export async function countRows(db: D1Database, t: SiteTable, siteId: string): Promise<number> {
+  return (await db.prepare(`SELECT count(*) AS n FROM ${quote(t.name)} WHERE ${t.where}`).bind(...t.bind(siteId)).first<{ n: number }>())!.n;
+}
+
+/** Deletes up to `limit` of the site's rows of `t`; how many went. */
+export async function deleteRows(db: D1Database, t: SiteTable, siteId: string, limit: number): Promise<number> {
+  const res = await db.prepare(`DELETE FROM ${quote(t.name)} WHERE rowid IN (SELECT rowid FROM ${quote(t.name)} WHERE ${t.where} LIMIT ${limit})`)
+    .bind(...t.bind(siteId)).run();
+  return res.meta.changes;
+}
