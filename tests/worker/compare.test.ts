@@ -4,15 +4,11 @@
 // each a little different, so an answer that ignored the range could not pass.
 import { SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { BASE, createSite, read, sendBatch, waitFor, type TestSite } from "./helpers";
+import { BASE, createSite, DAY, HOUR, iso, messageMaker, read, sendBatch, todayUtc, waitFor, type TestSite } from "./helpers";
+import { ENDPOINTS } from "./read-endpoints";
 
-const DAY = 86_400_000;
-const HOUR = 3_600_000;
-const today = Date.now() - (Date.now() % DAY);
-const iso = (ms: number) => new Date(ms).toISOString();
-let seq = 0;
-const msg = (m: Record<string, unknown>, at: number) => ({ messageId: `cmp${++seq}`, timestamp: iso(at), ...m });
-const track = (userId: string, event: string, at: number, extra: Record<string, unknown> = {}) => msg({ type: "track", event, userId, ...extra }, at);
+const today = todayUtc();
+const { msg, track } = messageMaker("cmp");
 
 /** One window's journeys from `at`: `buyers` people come by e-mail, ask a quote and buy; the rest as in the contract test. */
 const window = (at: number, buyers: number) => [
@@ -33,29 +29,6 @@ const from = today - 30 * DAY;
 const to = today - 10 * DAY - 1;
 const journeys = [...window(from + 2 * DAY, 4), ...window(from - 15 * DAY, 2), ...window(Date.UTC(new Date(from).getUTCFullYear() - 1, new Date(from).getUTCMonth(), new Date(from).getUTCDate()) + 3 * DAY, 3)];
 
-/** Every read endpoint, with what must not be empty in an answer (so a comparison of empties cannot pass). */
-const ENDPOINTS: [string, (b: any) => unknown[]][] = [
-  ["/overview", (b) => (b.people > 0 ? [b.people] : [])],
-  ["/timeseries?interval=day", (b) => b.points.filter((p: any) => p.events > 0)],
-  ["/channels", (b) => b.channels],
-  ["/event-names", (b) => b.events],
-  ["/events?limit=100", (b) => b.events],
-  ["/people/b1/timeline", (b) => b.events],
-  ["/journeys/stats", (b) => b.histogram],
-  ["/funnel?steps=newsletter_open,quote_requested,purchase&breakdown=channel", (b) => b.steps.filter((s: any) => s.people > 0)],
-  ["/paths?conversion=purchase", (b) => b.paths],
-  ["/paths?from=newsletter_open", (b) => b.paths],
-  ["/attribution?value=revenue", (b) => Object.keys(b.models.markov)],
-  ["/transitions", (b) => b.channels],
-  ["/stalled?started=quote_requested&expected=purchase&after=1d", (b) => b.people],
-  ["/churn?event=unsubscribe", (b) => b.touchpoints],
-  ["/retention?interval=week", (b) => b.cohorts],
-  ["/vitals", (b) => b.pages],
-  ["/roi", (b) => b.rows],
-  ["/feedback?kind=nps", (b) => b.comments],
-  ["/segments/value", (b) => b.segment.paths],
-  ["/at-risk", (b) => b.people],
-];
 
 // On /paths, `from=<event>` names the anchor, so the range is the 30 days up to `to`.
 const anchored = (path: string) => path.startsWith("/paths?from=");

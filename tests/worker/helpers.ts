@@ -50,3 +50,17 @@ export async function waitFor<T>(get: () => Promise<T>, done: (v: T) => boolean,
 
 export const countRows = async (sql: string, ...binds: unknown[]) =>
   (await env.DB.prepare(sql).bind(...binds).first<{ n: number }>())!.n;
+
+export const DAY = 86_400_000;
+export const HOUR = 3_600_000;
+export const iso = (ms: number) => new Date(ms).toISOString();
+/** The start of today (UTC): data sets are laid out in whole days before it. */
+export const todayUtc = () => Date.now() - (Date.now() % DAY);
+
+/** Segment messages with ids `<prefix>1`, `<prefix>2`… (unique within a test file). */
+export function messageMaker(prefix: string) {
+  let seq = 0;
+  const msg = (m: Record<string, unknown>, at: number) => ({ messageId: `${prefix}${++seq}`, timestamp: iso(at), ...m });
+  const track = (userId: string, event: string, at: number, extra: Record<string, unknown> = {}) => msg({ type: "track", event, userId, ...extra }, at);
+  return { msg, track };
+}

@@ -158,7 +158,9 @@ const eventFields = {
 };
 export const readEvent = fields<ApiEvent>(eventFields);
 export const readTimelineEvent = fields<TimelineEvent>({ ...eventFields, touchpoint: bool });
-export const readTimeline = fields<TimelineBody>({ personId: str, userIds: list(str), anonymousIds: list(str), events: list(readTimelineEvent) });
+export const readTimeline = fields<TimelineBody>({
+  personId: str, userIds: list(str), anonymousIds: list(str), events: list(readTimelineEvent), rawSince: strOrNull,
+});
 export const readCohort = fields<Cohort>({ cohort: str, size: count, retained: list(count) });
 export const readChurn = fields<ChurnBody>({
   event: str,

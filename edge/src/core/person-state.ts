@@ -26,6 +26,12 @@ export interface StateEvent extends EventPlace {
 /** A touchpoint, and whether it opened a session (else: an event that named another channel). */
 export interface StateTouch extends Touch {
   session: boolean;
+  /**
+   * The event that made it (a session's first event, or the event naming another channel): its
+   * name, else its type ("page"). What /stalled shows as the last touchpoint once the raw rows are
+   * gone. Absent in states packed before it was kept (a rebuild from the archive fills it in).
+   */
+  event?: string;
 }
 
 export interface PersonState {
@@ -72,7 +78,7 @@ export function withLate(state: PersonState, late: PersonState[]): PersonState {
 // places), times are deltas from the previous entry, and a place is one number: about 12 bytes an
 // event where the raw row and its indexes take some 650.
 // { v: 1, s: [strings], p: [[channel, source, campaign, country, device, in] as string numbers, -1 = null],
-//   t: [[dt, place, 1 when not a session start?]...], e: [[dt, name or -1, place, stage?, revenue?]...] }
+//   t: [[dt, place, 1 when not a session start (0 when only the event follows)?, event?]...], e: [[dt, name or -1, place, stage?, revenue?]...] }
 interface Packed {
   v: 1;
   s: string[];
@@ -102,7 +108,8 @@ export function packState(state: PersonState): string {
   let last = 0;
   const t = state.touches.map((x) => {
     const row = [x.ts - last, place(x, x.channel)];
-    if (!x.session) row.push(1);
+    if (!x.session || x.event !== undefined) row.push(x.session ? 0 : 1);
+    if (x.event !== undefined) row.push(str(x.event));
     last = x.ts;
     return row;
   });
@@ -126,10 +133,12 @@ export function unpackState(text: string): PersonState {
     return { channel: str(channel)!, source: str(source), campaign: str(campaign), country: str(country), device: str(device), in: str(inChannel)! };
   };
   let ts = 0;
-  const touches = t.map(([dt, pl, notSession]) => {
+  const touches = t.map(([dt, pl, notSession, event]): StateTouch => {
     ts += dt;
     const { in: _, ...where } = placeOf(pl);
-    return { ts, ...where, session: notSession !== 1 };
+    const touch: StateTouch = { ts, ...where, session: notSession !== 1 };
+    if (event !== undefined) touch.event = s[event];
+    return touch;
   });
   ts = 0;
   const events = e.map(([dt, name, pl, stage, revenue]) => {

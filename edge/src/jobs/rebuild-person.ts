@@ -46,8 +46,14 @@ export function rebuildPerson(events: StagedEvent[], gapMs: number, stages: Reco
   newId: () => string): RebuiltPerson {
   const { upserts: sessions, assignment } = sessionize([], events.map(asEnriched), gapMs, newId);
   const sessionOf = new Map(sessions.map((s) => [s.id, s]));
+  // A session's touchpoint is made by its first event.
+  const opener = new Map<string, string>();
+  for (const e of events) {
+    const id = assignment.get(e.messageId)!;
+    if (!opener.has(id)) opener.set(id, e.event ?? e.type);
+  }
   const touches: StateTouch[] = sessions.map((s) => ({
-    ts: s.startTs, channel: s.channel, source: s.source, campaign: s.campaign, country: s.country, device: s.device, session: true,
+    ts: s.startTs, channel: s.channel, source: s.source, campaign: s.campaign, country: s.country, device: s.device, session: true, event: opener.get(s.id)!,
   }));
   const stateEvents: StateEvent[] = [];
   const assigned = new Map<string, [string, string | null, boolean]>();
@@ -57,7 +63,7 @@ export function rebuildPerson(events: StagedEvent[], gapMs: number, stages: Reco
     const stage = e.event !== null && Object.hasOwn(stages, e.event) ? stages[e.event] : null;
     assigned.set(e.messageId, [session.id, stage, e.event !== null && conversions.includes(e.event)]);
     const place = { channel: e.channel, source: e.source, campaign: e.campaign, country: e.country, device: e.device };
-    if (e.channelExplicit && e.channel !== session.channel) touches.push({ ts: e.ts, ...place, session: false });
+    if (e.channelExplicit && e.channel !== session.channel) touches.push({ ts: e.ts, ...place, session: false, event: e.event ?? e.type });
     stateEvents.push({ ts: e.ts, name: e.event, stage, revenue: e.revenue, ...place, in: e.channelExplicit ? e.channel : session.channel });
   }
   touches.sort((a, b) => a.ts - b.ts);

@@ -20,17 +20,17 @@ const PEOPLE = `p AS (SELECT DISTINCT i.person_id FROM json_each(?2) j CROSS JOI
 
 /** API.md's touchpoints of those people from the horizon on (query/load/journeys TOUCHPOINTS_SQL). */
 const TOUCHES_SQL = `WITH ${PEOPLE}
-  SELECT k.person_id AS personId, s.start_ts AS ts, s.channel, s.source, s.campaign, s.country, s.device, 1 AS session
+  SELECT k.person_id AS personId, s.start_ts AS ts, s.channel, s.source, s.campaign, s.country, s.device, 1 AS session, s.id AS sid, NULL AS event
   FROM k CROSS JOIN sessions s INDEXED BY sessions_ident ON s.site_id = ?1 AND s.ident_key = k.ident_key WHERE s.start_ts >= (SELECT at FROM h)
   UNION ALL
-  SELECT k.person_id, e.ts, e.channel, e.source, e.campaign, e.country, e.device, 0
+  SELECT k.person_id, e.ts, e.channel, e.source, e.campaign, e.country, e.device, 0, NULL, COALESCE(e.event, e.type)
   FROM k CROSS JOIN events e ON e.site_id = ?1 AND e.ident_key = k.ident_key CROSS JOIN sessions s ON s.id = e.session_id
   WHERE e.ts >= (SELECT at FROM h) AND e.channel_explicit = 1 AND e.channel <> s.channel
   ORDER BY ts`;
 
 const EVENTS_SQL = `WITH ${PEOPLE}
   SELECT k.person_id AS personId, e.ts, e.event AS name, e.stage, e.revenue, e.channel, e.source, e.campaign, e.country, e.device,
-    CASE WHEN e.channel_explicit = 1 THEN e.channel ELSE s.channel END AS "in"
+    CASE WHEN e.channel_explicit = 1 THEN e.channel ELSE s.channel END AS "in", e.session_id AS sid, e.type
   FROM k CROSS JOIN events e ON e.site_id = ?1 AND e.ident_key = k.ident_key CROSS JOIN sessions s ON s.id = e.session_id
   WHERE e.ts >= (SELECT at FROM h)
   ORDER BY e.ts, e.id`;
@@ -42,7 +42,7 @@ const EVENTS_SQL = `WITH ${PEOPLE}
  * `switches` when it named a channel other than its session's (a touchpoint of its own).
  */
 const LATE_SQL = `SELECT i.person_id AS personId, e.ts, e.event AS name, e.stage, e.revenue, e.channel, e.source, e.campaign, e.country, e.device,
-    CASE WHEN e.channel_explicit = 1 THEN e.channel ELSE s.channel END AS "in", s.start_ts = e.ts AS opens,
+    CASE WHEN e.channel_explicit = 1 THEN e.channel ELSE s.channel END AS "in", e.type, s.start_ts = e.ts AS opens,
     e.channel_explicit = 1 AND e.channel <> s.channel AS switches,
     s.channel AS sChannel, s.source AS sSource, s.campaign AS sCampaign, s.country AS sCountry, s.device AS sDevice
   FROM json_each(?2) j CROSS JOIN events e ON e.site_id = ?1 AND e.message_id = j.value
@@ -52,6 +52,7 @@ const LATE_SQL = `SELECT i.person_id AS personId, e.ts, e.event AS name, e.stage
 
 interface LateRow extends StateEvent {
   personId: string;
+  type: string;
   opens: number;
   switches: number;
   sChannel: string;
@@ -62,10 +63,11 @@ interface LateRow extends StateEvent {
 }
 
 /** A late row as state: the event, and the touchpoints it makes. */
-function lateState({ personId: _, opens, switches, sChannel, sSource, sCampaign, sCountry, sDevice, ...e }: LateRow): PersonState {
+function lateState({ personId: _, type, opens, switches, sChannel, sSource, sCampaign, sCountry, sDevice, ...e }: LateRow): PersonState {
   const touches: StateTouch[] = [];
-  if (opens) touches.push({ ts: e.ts, channel: sChannel, source: sSource, campaign: sCampaign, country: sCountry, device: sDevice, session: true });
-  if (switches) touches.push({ ts: e.ts, channel: e.channel, source: e.source, campaign: e.campaign, country: e.country, device: e.device, session: false });
+  const event = e.name ?? type;
+  if (opens) touches.push({ ts: e.ts, channel: sChannel, source: sSource, campaign: sCampaign, country: sCountry, device: sDevice, session: true, event });
+  if (switches) touches.push({ ts: e.ts, channel: e.channel, source: e.source, campaign: e.campaign, country: e.country, device: e.device, session: false, event });
   return { touches, events: [e] };
 }
 
@@ -126,10 +128,15 @@ export async function refreshPeople(db: D1Database, siteId: string, settings: Si
   }
   const fresh = new Map<string, PersonState>();
   const stateOf = (p: string) => fresh.get(p) ?? fresh.set(p, { touches: [], events: [] }).get(p)!;
-  for (const { personId, session, ...t } of touches.results as (Touch & { personId: string; session: number })[]) {
-    stateOf(personId).touches.push({ ...t, session: session === 1 });
+  // A session's touchpoint is made by its first event (rows come in time order).
+  const opener = new Map<string, string>();
+  for (const { personId, sid, type, ...e } of events.results as (StateEvent & { personId: string; sid: string; type: string })[]) {
+    if (!opener.has(sid)) opener.set(sid, e.name ?? type);
+    stateOf(personId).events.push(e);
   }
-  for (const { personId, ...e } of events.results as (StateEvent & { personId: string })[]) stateOf(personId).events.push(e);
+  for (const { personId, session, sid, event, ...t } of touches.results as (Touch & { personId: string; session: number; sid: string | null; event: string | null })[]) {
+    stateOf(personId).touches.push({ ...t, session: session === 1, event: event ?? opener.get(sid!)! });
+  }
   const lateOf = new Map<string, PersonState[]>();
   for (const row of late.results as LateRow[]) lateOf.set(row.personId, [...(lateOf.get(row.personId) ?? []), lateState(row)]);
 

@@ -159,6 +159,12 @@ export interface TimelineBody {
   userIds: string[];
   anonymousIds: string[];
   events: TimelineEvent[];
+  /**
+   * Raw events before this time have aged out of D1 (the site's rawRetentionDays; the R2 archive
+   * keeps them): the timeline shows none before it, while journey answers still count them. null
+   * when the asked range lies wholly after it.
+   */
+  rawSince: IsoTime | null;
 }
 
 // ---- counts ----

@@ -24,6 +24,7 @@ import { identKeysOf, recentEvents, resolvePerson, timeline } from "./load/event
 import { channelCounts, cohortActivity, countEventsAndPeople, countSessions, countTouchpoints, eventNames, eventSeries, sessionSeries } from "./load/counts";
 import { loadJourneyDigest } from "./load/journey-days";
 import { loadTouchpoints } from "./load/journeys";
+import { horizonOf } from "./load/horizon";
 import {
   asTime, ParamError, parseChoice, parseCommon, parseConversion, parseDuration, parseInteger, parseList, parseName,
 } from "./params";
@@ -71,12 +72,13 @@ queryRoutes.get("/people/:personId/timeline", async (c) => {
   const personId = await resolvePerson(siteDb(c.env, c.get("site")), siteId, c.req.param("personId"));
   // A segment narrows the people shown: someone outside it has no timeline under it.
   if (personId === null || !personMatches(personId, filter)) return c.json({ error: apiError("not_found", "no person with this person id, userId or anonymousId", "personId") }, 404);
-  const [ids, events] = await Promise.all([
+  const [ids, events, horizon] = await Promise.all([
     identKeysOf(siteDb(c.env, c.get("site")), siteId, personId),
     // The person is in the segment (checked above): all of their events are.
     timeline(siteDb(c.env, c.get("site")), siteId, personId, { from, to }, { ...filter, people: undefined }, limit),
+    horizonOf(siteDb(c.env, c.get("site")), siteId),
   ]);
-  return c.json({ personId, ...ids, events } satisfies TimelineBody);
+  return c.json({ personId, ...ids, events, rawSince: horizon > from ? new Date(horizon).toISOString() : null } satisfies TimelineBody);
 });
 
 queryRoutes.get("/attribution", async (c) => {

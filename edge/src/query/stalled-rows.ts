@@ -3,7 +3,10 @@
 // imports it; it imports nothing of jobs/), so a webhook's `data` is exactly the row /stalled shows.
 import type { StalledPerson } from "./api";
 import type { Common } from "./params";
-import { namedEvents, touchpointsOf, userIdsOf } from "./load/aggregates";
+import { namedEvents, touchpointsOf, userIdsOf, type LastTouchRow } from "./load/aggregates";
+import { partsOf } from "./load/horizon";
+import { statesOf } from "./load/state";
+import type { Range } from "./params";
 import { byPerson } from "./load/sql";
 import { loadJourneys, type JourneyQuery } from "./load/journeys";
 import { stageEvents } from "./marketing/load";
@@ -31,7 +34,7 @@ export async function stalledRows(db: D1Database, siteId: string, common: Common
   // worth reading when someone is on the list. Stages from the start: a person's stage may have
   // been set long before the range.
   const [touches, users, journeys, stages] = ids.length === 0 ? [[], [], [], new Map()] : await Promise.all([
-    touchpointsOf(db, siteId, common, ids), userIdsOf(db, siteId, ids),
+    lastTouches(db, siteId, common, ids), userIdsOf(db, siteId, ids),
     loadJourneys(db, siteId, q.journeys), stageEvents(db, siteId, { from: 0, to: common.to }, q.journeys.version),
   ]);
   const best = nextBestTouchpoints(journeys, stages);
@@ -52,4 +55,20 @@ export async function stalledRows(db: D1Database, siteId: string, common: Common
       nextBestTouchpoint: suggestionFor(best, stage),
     };
   });
+}
+
+/**
+ * The people's touchpoints of the range, newest first: from the horizon on from the raw sessions
+ * and events, before it from their states (which keep each touchpoint's event), so a row reads the
+ * same before and after its raw events age out.
+ */
+async function lastTouches(db: D1Database, siteId: string, range: Range, people: string[]): Promise<LastTouchRow[]> {
+  const { raw, aged } = await partsOf(db, siteId, range);
+  const [recent, states] = await Promise.all([raw ? touchpointsOf(db, siteId, raw, people) : [], aged ? statesOf(db, siteId, people) : new Map()]);
+  const older: LastTouchRow[] = [];
+  for (const [personId, s] of states) {
+    // Newest first, ties in reverse of the state's order, as the raw part lists them.
+    for (const t of [...s.touches].reverse()) if (t.ts >= aged!.from && t.ts <= aged!.to) older.push({ personId, ts: t.ts, channel: t.channel, event: t.event ?? null });
+  }
+  return [...recent, ...older.sort((a, b) => b.ts - a.ts)];
 }

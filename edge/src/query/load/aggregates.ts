@@ -148,7 +148,8 @@ export interface LastTouchRow {
   personId: string;
   ts: number;
   channel: string;
-  event: string;
+  /** null from a state packed before touchpoints kept their event. */
+  event: string | null;
 }
 
 /**

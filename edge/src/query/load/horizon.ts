@@ -27,11 +27,16 @@ export function peopleFitSql(people: PeopleSet | undefined): boolean {
   return true;
 }
 
+/** The site's raw horizon: raw events before it have aged out of D1 (0: none has). */
+export async function horizonOf(db: D1Database, siteId: string): Promise<number> {
+  const row = await db.prepare("SELECT aged_before FROM journey_meta WHERE site_id = ?").bind(siteId).first<{ aged_before: number }>();
+  return row?.aged_before ?? 0;
+}
+
 /** The range's two parts; with a person set too large for one SQL parameter, all of it from the states. */
 export async function partsOf(db: D1Database, siteId: string, range: Range, people?: PeopleSet): Promise<Parts> {
   if (!peopleFitSql(people)) return { raw: null, aged: { ...range } };
-  const row = await db.prepare("SELECT aged_before FROM journey_meta WHERE site_id = ?").bind(siteId).first<{ aged_before: number }>();
-  const h = row?.aged_before ?? 0;
+  const h = await horizonOf(db, siteId);
   return {
     raw: range.to >= h ? { from: Math.max(range.from, h), to: range.to } : null,
     aged: range.from < h ? { from: range.from, to: Math.min(range.to, h - 1) } : null,

@@ -23,6 +23,13 @@ export async function statesInRange(db: D1Database, siteId: string, range: Range
   return people ? new Map([...states].filter(([personId]) => people.ids.has(personId))) : states;
 }
 
+/** Some people's whole states, by person id (a primary-key lookup each). */
+export async function statesOf(db: D1Database, siteId: string, people: string[]): Promise<Map<string, PersonState>> {
+  const rows = await db.prepare("SELECT ps.person_id, ps.data FROM json_each(?2) j CROSS JOIN person_state ps ON ps.site_id = ?1 AND ps.person_id = j.value")
+    .bind(siteId, JSON.stringify(people)).raw<[string, string]>();
+  return new Map(rows.map(([personId, data]) => [personId, unpackState(data)]));
+}
+
 /** A touchpoint as journeys carry it (the state's session flag left behind). */
 const asTouch = ({ ts, channel, source, campaign, country, device }: Touch): Touch => ({ ts, channel, source, campaign, country, device });
 

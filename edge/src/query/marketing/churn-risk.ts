@@ -48,12 +48,16 @@ export function scorePerson(model: Model, features: string[]): { score: number; 
   return { score: sigmoid(x), factors };
 }
 
-/** Learns from everyone, then scores those who have not churned, riskiest first. */
+/**
+ * Learns from everyone, then scores those who have not churned, riskiest first; equal scores by
+ * person id, as the stored scores are read (ORDER BY score DESC, person_id), so /at-risk lists the
+ * same people in the same order whether the cron stored its scores yet or not.
+ */
 export function scoreHistory(history: PersonHistory[]): { model: Model; scored: ScoredPerson[] } {
   const model = trainChurnModel(history);
   const scored = history.filter((h) => !h.churned)
     .map((h) => ({ personId: h.personId, stage: h.stage, ...scorePerson(model, h.features) }))
-    .sort((a, b) => b.score - a.score);
+    .sort((a, b) => b.score - a.score || (a.personId < b.personId ? -1 : a.personId > b.personId ? 1 : 0));
   return { model, scored };
 }
 

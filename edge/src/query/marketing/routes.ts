@@ -92,7 +92,7 @@ async function churnScoresOf(db: D1Database, site: Site, events: string[] | null
   if (events === null) {
     const stored = await db.prepare(
       `SELECT person_id, score, factors, stage, computed_at FROM churn_scores WHERE site_id = ?1
-       ${only ? "AND person_id IN (SELECT value FROM json_each(?3))" : ""} ORDER BY score DESC LIMIT ?2`)
+       ${only ? "AND person_id IN (SELECT value FROM json_each(?3))" : ""} ORDER BY score DESC, person_id LIMIT ?2`)
       .bind(site.id, limit, ...(only ? [JSON.stringify(only)] : [])).raw<[string, number, string, string | null, number]>();
     if (stored.length) {
       return { computedAt: stored[0][4], people: stored.map(([personId, score, factors, stage]): ScoredPerson => ({ personId, score, factors: JSON.parse(factors), stage })) };

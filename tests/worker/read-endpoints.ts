@@ -1,0 +1,25 @@
+// Every read endpoint (query/routes.ts, query/marketing/routes.ts), each with what must not be
+// empty in its answer on the test data sets (newsletter_open -> quote_requested -> purchase buyers,
+// web vitals, NPS feedback, an unsubscribe), so a comparison of two empty answers cannot pass.
+export const ENDPOINTS: [string, (b: any) => unknown[]][] = [
+  ["/overview", (b) => (b.people > 0 ? [b.people] : [])],
+  ["/timeseries?interval=day", (b) => b.points.filter((p: any) => p.events > 0)],
+  ["/channels", (b) => b.channels],
+  ["/event-names", (b) => b.events],
+  ["/events?limit=100", (b) => b.events],
+  ["/people/b1/timeline", (b) => b.events],
+  ["/journeys/stats", (b) => b.histogram],
+  ["/funnel?steps=newsletter_open,quote_requested,purchase&breakdown=channel", (b) => b.steps.filter((s: any) => s.people > 0)],
+  ["/paths?conversion=purchase", (b) => b.paths],
+  ["/paths?from=newsletter_open", (b) => b.paths],
+  ["/attribution?value=revenue", (b) => Object.keys(b.models.markov)],
+  ["/transitions", (b) => b.channels],
+  ["/stalled?started=quote_requested&expected=purchase&after=1d", (b) => b.people],
+  ["/churn?event=unsubscribe", (b) => b.touchpoints],
+  ["/retention?interval=week", (b) => b.cohorts],
+  ["/vitals", (b) => b.pages],
+  ["/roi", (b) => b.rows],
+  ["/feedback?kind=nps", (b) => b.comments],
+  ["/segments/value", (b) => b.segment.paths],
+  ["/at-risk", (b) => b.people],
+];
