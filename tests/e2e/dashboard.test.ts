@@ -229,6 +229,24 @@ describe("dashboard", () => {
     await shot("funnel");
   });
 
+  it("funnel: alternatives and an optional step entered in the view, with each step's first-touch channels", async () => {
+    await open("#/funnel?steps=view_product,email_opened,add_to_cart,purchase&window=30d");
+    await page.getByLabel("Another event that counts as add_to_cart").selectOption("quote_requested");
+    await page.locator('.steps li[data-step="email_opened"]').getByLabel("optional").check();
+    await expect.poll(() => new URL(page.url()).hash).toContain(`steps=${encodeURIComponent("view_product,email_opened?,add_to_cart|quote_requested,purchase")}`);
+    await page.waitForFunction(() => !document.querySelector(".notice.loading, [aria-busy='true']"));
+    // Buyers after an e-mail (4) open it, then add to cart and buy: every step. Phone quoters (4)
+    // skip the e-mail and ask for a quote. Store buyers (4) only viewed a product.
+    await expect.poll(async () => (await page.locator(".bar-list .bar-value").allTextContents()).map((v) => v.split(" · ")[0])).toEqual(["12", "4", "8", "4"]);
+    expect(await page.locator(".bar-list .bar-label").allTextContents()).toEqual(["view_product", "email_opened (optional)", "add_to_cart or quote_requested", "purchase"]);
+    // 12 -> 8 loses a third, 8 -> 4 half; skipping the optional step is no friction.
+    expect(await page.locator(".callout[data-friction]").getAttribute("data-friction")).toBe("purchase");
+    // Everyone's first touchpoint was a web visit.
+    const rows = await page.locator("table.first-touch tbody tr").evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
+    expect(rows).toEqual([["web", "12", "4", "8", "4"]]);
+    await shot("funnel-alternatives");
+  });
+
   it("paths: a Sankey and the top paths table", async () => {
     await open("#/paths?event=purchase");
     // Six distinct paths (repeats collapse): web>email>web and web>store (4 each, converted),

@@ -70,6 +70,7 @@ describe("the dashboard reads what the edge sends", () => {
     ["/event-names", (b) => ({ events: list(readEventName)(b.events) }), (b) => b.events],
     ["/events?limit=100", (b) => ({ events: list(readEvent)(b.events) }), (b) => b.events],
     ["/journeys/stats", readJourneyStats, (b) => b.histogram],
+    ["/funnel?steps=newsletter_open,feedback%3F,quote_requested%7Cticket_opened,purchase", (b) => ({ ...b, steps: list(readFunnelStep)(b.steps) }), (b) => Object.keys(b.steps[0].firstTouch)],
     ["/funnel?steps=newsletter_open,quote_requested,purchase&breakdown=channel", (b) => ({ ...b, steps: list(readFunnelStep)(b.steps), breakdown: b.breakdown.map((f: any) => ({ ...f, steps: list(readFunnelStep)(f.steps) })) }), (b) => b.breakdown],
     ["/paths?to=purchase", readPaths, (b) => b.sankey.nodes],
     ["/paths?from=newsletter_open", readPaths, (b) => b.sankey.nodes],

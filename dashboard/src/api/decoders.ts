@@ -98,7 +98,7 @@ export const readJourneyStats = fields<JourneyStatsBody>({
   channelCount: fields({ "1": count, "2": count, "3+": count }),
   stages: list(fields({ stage: str, people: count })),
 });
-export const readFunnelStep = fields<FunnelStep>({ name: str, people: count, dropOff: count });
+export const readFunnelStep = fields<FunnelStep>({ name: str, people: count, dropOff: count, events: list(str), optional: bool, firstTouch: numbers });
 
 const readSankey: Reader<PathsBody["sankey"]> = (value) => {
   const { nodes, links } = fields<PathsBody["sankey"]>({

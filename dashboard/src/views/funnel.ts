@@ -11,7 +11,7 @@ import { formatInt, formatPercent } from "../format";
 import { patchParams } from "../state/route";
 import { useFetch } from "../state/use-fetch";
 import { navigate } from "../state/use-route";
-import { frictionStep, parseSteps, stepLoss } from "./funnel-friction";
+import { firstTouchRows, frictionStep, parseSteps, stepLabel, stepLoss, stepParts, stepText, withAlternative, withOptional } from "./funnel-friction";
 
 const ORDERS = [
   ["sequential", "Sequential (in order, others may come between)"],
@@ -34,7 +34,7 @@ export function FunnelView({ api, query, route }: ViewProps) {
   const ready = steps.length >= 2;
 
   return html`
-    <${Section} title="Funnel steps" hint="Pick the events people should go through, in order.">
+    <${Section} title="Funnel steps" hint="Pick the events people should go through, in order. A step may count either of several events (Or…), and a step after the first may be optional.">
       <${StepBuilder} steps=${steps} names=${names.data ?? []} onChange=${setSteps} />
       <div class="controls">
         <${ChoiceSelect} label="Order" value=${order} options=${ORDERS} onChange=${(v: string) => set({ order: v })} />
@@ -50,7 +50,8 @@ export function FunnelView({ api, query, route }: ViewProps) {
 
 function StepBuilder({ steps, names, onChange }: { steps: string[]; names: EventNameCount[]; onChange: (steps: string[]) => void }) {
   const [pick, setPick] = useState("");
-  const choices = names.filter((n) => !n.name.includes(","));
+  // The step syntax takes `,` `|` and a trailing `?`: such names cannot be steps.
+  const choices = names.filter((n) => !/[,|]|\?$/.test(n.name));
   const move = (i: number, by: number) => {
     const next = [...steps];
     [next[i], next[i + by]] = [next[i + by], next[i]];
@@ -58,15 +59,25 @@ function StepBuilder({ steps, names, onChange }: { steps: string[]; names: Event
   };
   const add = (event: Event) => {
     event.preventDefault();
-    const name = pick || choices.find((n) => !steps.includes(n.name))?.name;
+    const name = pick || choices.find((n) => !steps.some((s) => stepParts(s).events.includes(n.name)))?.name;
     if (name) onChange([...steps, name]);
     setPick("");
   };
   return html`<div class="step-builder">
     <ol class="steps">
       ${steps.map(
-        (step, i) => html`<li>
-          <span class="step-name">${step}</span>
+        (step, i) => html`<li data-step=${step}>
+          <span class="step-name">${stepLabel(step)}</span>
+          <label class="field step-or"><span class="visually-hidden">Another event that counts as ${stepLabel(step)}</span>
+            <select value="" onChange=${(e: Event) => {
+              const name = (e.target as HTMLSelectElement).value;
+              if (name) onChange(steps.map((s, j) => (j === i ? withAlternative(s, name) : s)));
+            }}>
+              <option value="">Or…</option>
+              ${choices.filter((n) => !stepParts(step).events.includes(n.name)).map((n) => html`<option value=${n.name}>${n.name}</option>`)}
+            </select></label>
+          ${i > 0 && html`<label class="radio"><input type="checkbox" checked=${stepParts(step).optional}
+            onChange=${(e: Event) => onChange(steps.map((s, j) => (j === i ? withOptional(s, (e.target as HTMLInputElement).checked) : s)))} />optional</label>`}
           <button type="button" class="icon" aria-label=${`Move ${step} up`} disabled=${i === 0} onClick=${() => move(i, -1)}>↑</button>
           <button type="button" class="icon" aria-label=${`Move ${step} down`} disabled=${i === steps.length - 1} onClick=${() => move(i, 1)}>↓</button>
           <button type="button" class="icon" aria-label=${`Remove ${step}`} onClick=${() => onChange(steps.filter((_, j) => j !== i))}>✕</button>
@@ -87,26 +98,43 @@ function StepBuilder({ steps, names, onChange }: { steps: string[]; names: Event
 
 function FunnelResult({ api, query }: { api: SiteClient; query: Query }) {
   const state = useFetch(() => api.funnel(query), JSON.stringify(query));
-  return html`<${Section} title="Drop-off" hint="Share of the first step's people reaching each step; the red bar loses the most.">
+  return html`<${Section} title="Drop-off" hint="Share of the first step's people reaching each step; the red bar loses the most. An optional step counts who did it on the way.">
     <${Loadable} state=${state} isEmpty=${(s: FunnelStep[]) => s.length === 0 || s[0].people === 0} empty="Nobody did the first step in this range.">
       ${(steps: FunnelStep[]) => {
-        const people = steps.map((s) => s.people);
-        const losses = stepLoss(people);
-        const friction = frictionStep(people);
-        const first = people[0] || 0;
+        const losses = stepLoss(steps);
+        const friction = frictionStep(steps);
+        const first = steps[0]?.people || 0;
+        const label = (s: FunnelStep) => stepLabel(stepText(s));
         return html`<${BarList} max=${first} bars=${steps.map((s, i) => ({
-            label: s.name,
+            label: label(s),
             value: s.people,
             tone: i === friction ? "warn" : undefined,
-            text: `${formatInt(s.people)} · ${formatPercent(first ? s.people / first : 0)}${i > 0 ? ` · −${formatPercent(losses[i])}` : ""}`,
+            text: `${formatInt(s.people)} · ${formatPercent(first ? s.people / first : 0)}${i > 0 ? ` · −${formatPercent(losses[i])}${s.optional ? " skipped" : ""}` : ""}`,
           }))} />
           ${friction > 0 &&
           html`<p class="callout" data-friction=${steps[friction].name}>
-            Biggest drop-off: <strong>${steps[friction - 1].name} → ${steps[friction].name}</strong>${`, ${formatPercent(losses[friction])} of people lost.`}
-          </p>`}`;
+            Biggest drop-off: <strong>${label(steps[friction])}</strong>${`, ${formatPercent(losses[friction])} of people lost.`}
+          </p>`}
+          <${FirstTouch} steps=${steps} label=${label} />`;
       }}
     <//>
   <//>`;
+}
+
+/** Each step's people by the channel that first brought them (their first touchpoint ever). */
+function FirstTouch({ steps, label }: { steps: FunnelStep[]; label: (s: FunnelStep) => string }) {
+  const rows = firstTouchRows(steps);
+  if (rows.length === 0) return null;
+  return html`<h3>By first-touch channel</h3>
+    <div class="table-wrap"><table class="first-touch">
+      <thead><tr><th scope="col">First touch</th>${steps.map((s) => html`<th scope="col" class="num">${label(s)}</th>`)}</tr></thead>
+      <tbody>
+        ${rows.map((row) => html`<tr data-channel=${row.channel}>
+          <th scope="row">${row.channel}</th>
+          ${row.people.map((n) => html`<td class="num">${formatInt(n)}</td>`)}
+        </tr>`)}
+      </tbody>
+    </table></div>`;
 }
 
 /** One funnel per top channel: the same steps, filtered to people who came through it. */
@@ -120,7 +148,7 @@ function ChannelBreakdown({ api, query, steps }: { api: SiteClient; query: Query
   return html`<${Section} title="By channel" hint="People at each step when only one channel's touchpoints count.">
     <${Loadable} state=${state} isEmpty=${(rows: unknown[]) => rows.length === 0}>
       ${(rows: { channel: string; steps: FunnelStep[] }[]) => html`<div class="table-wrap"><table>
-        <thead><tr><th scope="col">Channel</th>${steps.map((s) => html`<th scope="col" class="num">${s}</th>`)}<th scope="col" class="num">Completion</th></tr></thead>
+        <thead><tr><th scope="col">Channel</th>${steps.map((s) => html`<th scope="col" class="num">${stepLabel(s)}</th>`)}<th scope="col" class="num">Completion</th></tr></thead>
         <tbody>
           ${rows.map((row) => {
             const first = row.steps[0]?.people ?? 0;

@@ -1,26 +1,51 @@
 import { describe, expect, it } from "vitest";
 import { attributionRows } from "./attribution";
 import { rowShares } from "./channels";
-import { frictionStep, parseSteps, stepLoss } from "./funnel-friction";
+import { firstTouchRows, frictionStep, parseSteps, stepLabel, stepLoss, stepParts, withAlternative, withOptional } from "./funnel-friction";
 import { orderStages } from "./journeys";
 import { formatVital } from "../format";
+
+const step = (people: number, dropOff: number, optional = false) => ({ people, dropOff, optional });
 
 describe("funnel friction", () => {
   it("points at the step losing the largest share, not the largest count", () => {
     // 1000 -> 600 loses 40% (400 people); 600 -> 200 loses 67% (400 people too)
-    expect(stepLoss([1000, 600, 200])).toEqual([0, 0.4, 1 - 200 / 600]);
-    expect(frictionStep([1000, 600, 200])).toBe(2);
-    expect(frictionStep([1000, 100, 90])).toBe(1);
+    const steps = [step(1000, 0), step(600, 400), step(200, 400)];
+    expect(stepLoss(steps)).toEqual([0, 0.4, 400 / 600]);
+    expect(frictionStep(steps)).toBe(2);
+    expect(frictionStep([step(1000, 0), step(100, 900), step(90, 10)])).toBe(1);
   });
 
   it("has no friction step when nobody is lost or nobody started", () => {
-    expect(frictionStep([10, 10])).toBe(-1);
-    expect(frictionStep([0, 0])).toBe(-1);
+    expect(frictionStep([step(10, 0), step(10, 0)])).toBe(-1);
+    expect(frictionStep([step(0, 0), step(0, 0)])).toBe(-1);
+  });
+
+  it("measures around an optional step from the last required one, and never blames the optional step", () => {
+    // 100 viewed, 20 signed up on the way (80 skipped it), 60 bought (40 of the viewers lost).
+    const steps = [step(100, 0), step(20, 80, true), step(60, 40)];
+    expect(stepLoss(steps)).toEqual([0, 0.8, 0.4]);
+    expect(frictionStep(steps)).toBe(2);
   });
 
   it("parses the comma list of steps in the URL", () => {
-    expect(parseSteps(" view_product, ,purchase ")).toEqual(["view_product", "purchase"]);
+    expect(parseSteps(" view_product, ,add_to_cart|quote_requested,newsletter?,purchase ")).toEqual(["view_product", "add_to_cart|quote_requested", "newsletter?", "purchase"]);
     expect(parseSteps(undefined)).toEqual([]);
+  });
+
+  it("edits a step's alternatives and optional mark", () => {
+    expect(stepParts("add_to_cart|quote_requested?")).toEqual({ events: ["add_to_cart", "quote_requested"], optional: true });
+    expect(withAlternative("add_to_cart", "quote_requested")).toBe("add_to_cart|quote_requested");
+    expect(withAlternative("add_to_cart|quote_requested", "add_to_cart")).toBe("add_to_cart|quote_requested");
+    expect(withAlternative("newsletter?", "signup")).toBe("newsletter|signup?");
+    expect(withOptional("add_to_cart|quote_requested", true)).toBe("add_to_cart|quote_requested?");
+    expect(withOptional("newsletter?", false)).toBe("newsletter");
+    expect(stepLabel("add_to_cart|quote_requested?")).toBe("add_to_cart or quote_requested (optional)");
+  });
+
+  it("tabulates first-touch channels per step, most first-step people first", () => {
+    const rows = firstTouchRows([{ firstTouch: { email: 2, web: 5 } }, { firstTouch: { email: 2, phone: 1 } }]);
+    expect(rows).toEqual([{ channel: "web", people: [5, 0] }, { channel: "email", people: [2, 2] }, { channel: "phone", people: [0, 1] }]);
   });
 });
 

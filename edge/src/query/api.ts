@@ -251,9 +251,20 @@ export interface JourneyStatsBody {
 }
 
 export interface FunnelStep {
+  /** The step as asked, without its `?`: one event name, or alternatives joined by `|`. */
   name: string;
   people: number;
+  /**
+   * People of the last required step before this one (the step before, when none is optional)
+   * who did not do this one; 0 on the first step.
+   */
   dropOff: number;
+  /** The event names any of which counts as this step (`add_to_cart|quote_requested`: two). */
+  events: string[];
+  /** Asked with a `?` suffix: people may skip it; its count is who did it on the way. */
+  optional: boolean;
+  /** This step's people by their first-touch channel (their first touchpoint ever, up to the range's end). */
+  firstTouch: Record<string, number>;
 }
 
 export interface ChannelFunnel {

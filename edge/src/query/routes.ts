@@ -13,7 +13,7 @@ import { bucketLabel, bucketsBetween, INTERVALS } from "./buckets";
 import { churnLift, churnSets } from "./churn";
 import { cohorts } from "./cohorts";
 import { toCsv } from "./csv";
-import { FUNNEL_ORDERS, funnelByChannel, funnelSteps, reach } from "./funnel";
+import { FUNNEL_ORDERS, funnelByChannel, funnelSteps, parseSteps, reach, stepEvents } from "./funnel";
 import { channelCount, summaryOf, touchpointHistogram } from "./journey-stats";
 import { attributionOf, pathJourneys } from "./journey-digest";
 import { DAY_MS, personMatches, touchMatches } from "./journeys";
@@ -25,6 +25,7 @@ import { channelCounts, cohortActivity, countEventsAndPeople, countSessions, cou
 import { loadJourneyDigest } from "./load/journey-days";
 import { loadTouchpoints } from "./load/journeys";
 import { horizonOf } from "./load/horizon";
+import { firstTouchChannels } from "./load/state";
 import {
   asTime, ParamError, parseChoice, parseCommon, parseConversion, parseDuration, parseInteger, parseList, parseName,
 } from "./params";
@@ -94,18 +95,24 @@ queryRoutes.get("/attribution", async (c) => {
   return c.json({ ...body, revenue: valued.total, valueModels: valued.models } satisfies AttributionBody);
 });
 
+/** A person with no touchpoint in their state yet (the consumer writes it just after their events). */
+const NO_TOUCH = "(none)";
+
 queryRoutes.get("/funnel", async (c) => {
   const q = queryOf(c);
   const common = parseCommon(q, Date.now());
-  const steps = parseList(q, "steps", 20);
+  const steps = parseSteps(parseList(q, "steps", 20));
   const window = parseDuration(q, "window", "7d");
   const order = parseChoice(q, "order", FUNNEL_ORDERS, "sequential");
   const breakdown = parseChoice(q, "breakdown", ["none", "channel"] as const, "none");
   // Strict order needs every event between the steps to see that none intervened.
   const db = siteDb(c.env, c.get("site"));
   const siteId = c.get("site").id;
-  const events = await namedEvents(db, siteId, common, common.filter, order === "strict" ? null : steps, { version: versionOf(c.req.raw), withChannel: breakdown === "channel" });
-  const reaches = [...events.values()].map((list) => reach(list, steps, window.ms, order));
+  const version = versionOf(c.req.raw);
+  const events = await namedEvents(db, siteId, common, common.filter, order === "strict" ? null : stepEvents(steps), { version, withChannel: breakdown === "channel" });
+  const reached = [...events].map(([personId, list]) => ({ personId, ...reach(list, steps, window.ms, order) })).filter((r) => r.done[0]);
+  const firstTouch = await firstTouchChannels(db, siteId, reached.map((r) => r.personId), common.to);
+  const reaches = reached.map((r) => ({ ...r, firstTouch: firstTouch.get(r.personId) ?? NO_TOUCH }));
   return c.json({
     steps: funnelSteps(steps, reaches),
     window: window.text,

@@ -74,3 +74,23 @@ export function eventsIn(states: Map<string, PersonState>, range: Range, filter:
   }
   return out;
 }
+
+/** People per statement: their ids go to D1 as one JSON parameter, well under its 2 MB cap. */
+const PEOPLE_PER_READ = 20_000;
+
+/**
+ * Each of these people's first-touch channel: their first touchpoint ever, up to `to`. Reads only
+ * their states (a funnel's people), not every state of the range.
+ */
+export async function firstTouchChannels(db: D1Database, siteId: string, people: string[], to: number): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (let i = 0; i < people.length; i += PEOPLE_PER_READ) {
+    const rows = await db.prepare("SELECT person_id, data FROM person_state WHERE site_id = ? AND person_id IN (SELECT value FROM json_each(?))")
+      .bind(siteId, JSON.stringify(people.slice(i, i + PEOPLE_PER_READ))).raw<[string, string]>();
+    for (const [personId, data] of rows) {
+      const first = unpackState(data).touches[0];
+      if (first && first.ts <= to) out.set(personId, first.channel);
+    }
+  }
+  return out;
+}
