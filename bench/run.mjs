@@ -9,6 +9,7 @@ import * as readSizes from "./read-sizes.mjs";
 import * as dashboardLoad from "./dashboard-load.mjs";
 import * as act from "./act.mjs";
 import * as compareSegments from "./compare-segments.mjs";
+import * as move from "./move.mjs";
 
 const only = process.argv.slice(2);
 const want = (name) => only.length === 0 || only.includes(name);
@@ -43,6 +44,7 @@ if (want("dashboard")) await withServer((url) => dashboardLoad.run({ url }));
 if (want("act")) await withServer((url) => act.run({ url }));
 // BENCH_SEGMENT_PEOPLE=3000 by default: about 50k events.
 if (want("segments")) await withServer((url) => compareSegments.run({ url, people: Number(process.env.BENCH_SEGMENT_PEOPLE ?? 3000) }));
+if (want("move")) await withServer((url) => move.run({ url }));
 if (want("ingest")) await withServer(async (url) => ingest.print(await ingest.run({ url })));
 if (want("read")) {
   // BENCH_SIZES=20000,100000 for a quicker run; the default is the 100k / 1M pair.

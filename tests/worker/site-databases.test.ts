@@ -251,6 +251,28 @@ describe("sites placed on databases", () => {
     expect(await rowsIn(env.SITE_DB_1!, site.id)).toEqual({});
   }, 300_000);
 
+  it("cancelling a move leaves the site where it was, its copied rows gone from the target", async () => {
+    const site = await createSite({ database: "DB" });
+    const sent = history("cx", 100);
+    await sendAndWait(site, sent, sent.length);
+    const before = await answers(site, "cx");
+    const rowsBefore = await rowsIn(env.DB, site.id);
+    expect((await adminCall(`/sites/${site.id}/move`, "POST", { database: "SITE_DB_1" })).status).toBe(202);
+    const cancelled = await adminCall(`/sites/${site.id}/move`, "POST", { database: "DB" });
+    expect(cancelled.status).toBe(202);
+    expect(cancelled.body.move).toMatchObject({ phase: "cancelled", from: "DB", to: "SITE_DB_1" });
+    const after = await adminCall(`/sites/${site.id}/move`);
+    expect(after.body).toMatchObject({ database: "DB", movingTo: null });
+    await waitFor(() => rowsIn(env.SITE_DB_1!, site.id), (r) => Object.keys(r).length === 0, 60_000);
+    expect(await rowsIn(env.SITE_DB_1!, site.id)).toEqual({});
+    expect(await rowsIn(env.DB, site.id)).toEqual(rowsBefore);
+    expect(await answers(site, "cx")).toEqual(before);
+    // The source is open again: new events are stored there.
+    const more = history("cx", 100).map((m, i) => ({ ...m, messageId: `after-${i}` })).slice(0, 2);
+    await sendAndWait(site, more, sent.length + more.length);
+    expect((await rowsIn(env.DB, site.id)).events).toBe(sent.length + more.length);
+  }, 300_000);
+
   it("refuses a move to an unbound database or to where the site is", async () => {
     const site = await createSite({ database: "DB" });
     for (const database of ["SITE_DB_7", "sites", "DB"]) {

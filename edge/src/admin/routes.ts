@@ -104,7 +104,7 @@ adminRoutes.get("/sites/:site/rebuild", async (c) => {
 
 /**
  * Moves the site's data to another bound database: `{"database": "SITE_DB_1"}` starts it (202),
- * the same call again restarts it, and naming the site's current database cancels it (200). The
+ * the same call again restarts it, and naming the site's current database cancels it (202). The
  * copy runs on the queue in steps (jobs/move-site.ts); GET shows where it is.
  */
 adminRoutes.post("/sites/:site/move", async (c) => {

@@ -29,6 +29,8 @@ export interface MoveStep {
   /** Index into the site's tables (name order), and the last source rowid copied in it. */
   table: number;
   after: number;
+  /** delete: the database the site's rows leave (the source after a switch, the target after a cancel). */
+  from?: SiteDatabaseName;
 }
 
 /** What GET .../move shows (kept as JSON in the catalog's move_state). */
@@ -61,13 +63,21 @@ const send = async (env: Env, step: MoveStep): Promise<void> => {
 const bound = (env: SiteDatabases, name: string) => siteDatabases(env).find((d) => d.name === name)?.db;
 export const moveStateOf = (site: Site): MoveState | null => (site.moveState ? JSON.parse(site.moveState) as MoveState : null);
 
-async function saveState(env: Env, siteId: string, state: MoveState, catalog: { movingTo?: string | null; database?: string } = {}) {
+/**
+ * Writes the move's state (and catalog fields) only while the site is still in the move `state.run`
+ * with `moving_to` as expected: a cancel, a restart and a step that was running meanwhile can
+ * never undo one another. False when the catalog had moved on (the caller stops).
+ */
+async function saveState(env: Env, siteId: string, state: MoveState, expectMovingTo: string | null,
+  catalog: { movingTo?: string | null; database?: string } = {}): Promise<boolean> {
   const sets = ["move_state = ?2"];
-  const binds: unknown[] = [siteId, JSON.stringify(state)];
+  const binds: unknown[] = [siteId, JSON.stringify(state), state.run, expectMovingTo];
   if (catalog.movingTo !== undefined) sets.push(`moving_to = ?${binds.push(catalog.movingTo)}`);
   if (catalog.database !== undefined) sets.push(`database = ?${binds.push(catalog.database)}`);
-  await env.DB.prepare(`UPDATE sites SET ${sets.join(", ")} WHERE id = ?1`).bind(...binds).run();
+  const res = await env.DB.prepare(`UPDATE sites SET ${sets.join(", ")} WHERE id = ?1 AND move_state ->> '$.run' = ?3 AND moving_to IS ?4`)
+    .bind(...binds).run();
   forgetSites();
+  return res.meta.changes > 0;
 }
 
 export type StartResult = { ok: true; status: number; state: MoveState } | { ok: false; status: 400 | 409; code: string; message: string };
@@ -83,10 +93,12 @@ export async function startMove(env: Env, site: Site, to: string, now: number): 
   if (site.movingTo && to === from) {
     // Cancel: the source opens again; what was copied leaves the target.
     const state: MoveState = { ...current!, phase: "cancelled", finishedAt: now };
-    await saveState(env, site.id, state, { movingTo: null });
+    if (!(await saveState(env, site.id, state, site.movingTo, { movingTo: null }))) {
+      return { ok: false, status: 409, code: "site_moving", message: "the move finished or changed meanwhile: read it again" };
+    }
     await dropFence(bound(env, from)!, site.id);
-    await send(env, { kind: "move", siteId: site.id, run: state.run, phase: "delete", table: 0, after: 0 });
-    return { ok: true, status: 200, state };
+    await send(env, { kind: "move", siteId: site.id, run: state.run, phase: "delete", table: 0, after: 0, from: state.to });
+    return { ok: true, status: 202, state };
   }
   if (site.movingTo && to !== site.movingTo) return { ok: false, status: 409, code: "site_moving", message: `the site is moving to ${site.movingTo}` };
   if (!site.movingTo && to === from) return bad(`the site's data is in ${from} already`);
@@ -95,7 +107,11 @@ export async function startMove(env: Env, site: Site, to: string, now: number): 
   const shape = (ts: SiteTable[]) => ts.map((t) => `${t.name}(${t.columns.join(",")})`).join(" ");
   if (shape(a) !== shape(b)) return { ok: false, status: 409, code: "not_migrated", message: `${to} does not have the tables of ${from}: apply the migrations to it` };
   const state: MoveState = { run: crypto.randomUUID(), from, to: to as SiteDatabaseName, phase: "clean", rows: {}, deleted: 0, startedAt: now };
-  await saveState(env, site.id, state, { movingTo: to });
+  // A new move needs the site at rest; a restart, the same move still running.
+  const begun = await env.DB.prepare("UPDATE sites SET move_state = ?2, moving_to = ?3 WHERE id = ?1 AND moving_to IS ?4 AND database = ?5")
+    .bind(site.id, JSON.stringify(state), to, site.movingTo, from).run();
+  forgetSites();
+  if (!begun.meta.changes) return { ok: false, status: 409, code: "site_moving", message: "the site's placement changed meanwhile: read it again" };
   await raiseFence(bound(env, from)!, site.id, now);
   await send(env, { kind: "move", siteId: site.id, run: state.run, phase: "clean", table: 0, after: 0 });
   return { ok: true, status: 202, state };
@@ -112,27 +128,28 @@ export async function moveStep(env: Env, step: MoveStep, now = Date.now()): Prom
   const next = (s: Partial<MoveStep>) => send(env, { ...step, ...s });
 
   if (step.phase === "delete") {
-    // After a switch the old rows leave the source; after a cancel, the copied ones leave the target.
-    const db = state.phase === "cancelled" ? dst : src;
+    // After a switch the old rows leave the source; after a cancel, the copied ones leave the
+    // target. Never the database the site is in now, whatever a late step says.
+    const from = step.from ?? state.from;
+    if (site.movingTo || from === site.database) return;
+    const db = bound(env, from)!;
     const tables = await siteTables(db);
     const { table, deleted } = await deleteSome(db, tables, site.id, step.table);
     state.deleted += deleted;
-    if (table < tables.length) {
-      await saveState(env, site.id, state);
-      return next({ table });
-    }
-    if (state.phase !== "cancelled") Object.assign(state, { phase: "done", finishedAt: now });
-    return saveState(env, site.id, state);
+    if (table >= tables.length && state.phase !== "cancelled") Object.assign(state, { phase: "done", finishedAt: now });
+    if (!(await saveState(env, site.id, state, null))) return;
+    if (table < tables.length) return next({ table });
+    return;
   }
 
-  if (site.movingTo !== state.to) return; // cancelled meanwhile
+  if (site.movingTo !== state.to) return; // cancelled or restarted meanwhile
   const tables = await siteTables(src);
 
   if (step.phase === "clean") {
     const { table } = await deleteSome(dst, tables, site.id, step.table);
     if (table < tables.length) return next({ table });
     Object.assign(state, { phase: "copy" });
-    await saveState(env, site.id, state);
+    if (!(await saveState(env, site.id, state, state.to))) return;
     return next({ phase: "copy", table: 0, after: 0 });
   }
 
@@ -150,7 +167,7 @@ export async function moveStep(env: Env, step: MoveStep, now = Date.now()): Prom
       copiedNow += page.copied;
       after = page.after;
     }
-    await saveState(env, site.id, state);
+    if (!(await saveState(env, site.id, state, state.to))) return;
     if (table < tables.length) return next({ table, after });
     return next({ phase: "switch", table: 0, after: 0 });
   }
@@ -161,17 +178,18 @@ export async function moveStep(env: Env, step: MoveStep, now = Date.now()): Prom
   if (wrong.length) {
     const error = `counts differ after the copy: ${wrong.map(([n, a, b]) => `${n} ${a} in ${state.from}, ${b} in ${state.to}`).join("; ")}`;
     Object.assign(state, { phase: "cancelled", error, finishedAt: now });
-    await saveState(env, site.id, state, { movingTo: null });
+    if (!(await saveState(env, site.id, state, state.to, { movingTo: null }))) return;
     await dropFence(src, site.id);
-    return next({ phase: "delete", table: 0, after: 0 });
+    return next({ phase: "delete", table: 0, after: 0, from: state.to });
   }
   state.rows = Object.fromEntries(counts.map(([n, a]) => [n, a]));
   await remapEventCursors(src, dst, site.id);
   await dropFence(dst, site.id); // a fence left from when the site moved away from the target
   Object.assign(state, { phase: "delete", switchedAt: now });
-  await saveState(env, site.id, state, { movingTo: null, database: state.to });
+  // The switch itself: one conditional write, so a cancel that came first wins and this one does nothing.
+  if (!(await saveState(env, site.id, state, state.to, { movingTo: null, database: state.to }))) return;
   await markMoved(src, site.id, state.to);
-  return next({ phase: "delete", table: 0, after: 0 });
+  return next({ phase: "delete", table: 0, after: 0, from: state.from });
 }
 
 /** Deletes up to ROWS_PER_STEP of the site's rows, tables in order from `table`; where it stopped. */
