@@ -1,9 +1,11 @@
-// Read API latency at two data sizes (100k and 1M stored events by default): seed demo journeys
-// through the public ingest up to each size, then run bench/read.mjs, and print the growth ratio.
+// Read API latency at several data sizes (100k and 1M stored events by default): load demo journeys
+// up to each size (through the bench-only bulk route, or the public ingest), then run
+// bench/read.mjs, and print the growth ratios.
 import { seed } from "../scripts/seed.mjs";
 import { DEMO } from "../scripts/dev-server.mjs";
 import * as read from "./read.mjs";
 import * as storage from "./storage.mjs";
+import { bulkSeed } from "./bulk-load.mjs";
 
 const EVENTS_PER_PERSON = 17.4; // what the seed generator produces on average
 
@@ -57,6 +59,19 @@ async function growTo(url, target, firstSeed) {
   return stored;
 }
 
+/** Loads about `target - have` more events through the bulk route (stored when it answers), and says how fast it went. */
+async function bulkTo(url, target, firstSeed, persistDir) {
+  const have = await storedEvents(url);
+  const people = Math.max(0, Math.round((target - have) / EVENTS_PER_PERSON));
+  const r = people ? await bulkSeed({ url, adminToken: DEMO.adminToken, people, seed: firstSeed }) : { sent: 0, stored: 0, seconds: 0 };
+  const stored = await storedEvents(url);
+  const mb = (b) => `${(b / 1e6).toFixed(0)} MB (${(b / stored).toFixed(0)} B per stored event)`;
+  console.log(`bulk loaded ${r.sent} events (${r.stored} stored) in ${r.seconds.toFixed(0)} s: ${(r.sent / Math.max(r.seconds, 0.001)).toFixed(0)} events/s `
+    + `through the pipeline (validate, enrich, archive, store, journey state); ${stored} stored`
+    + (persistDir ? `; on disk: D1 file ${mb(storage.d1Bytes(persistDir))}, R2 archive ${mb(storage.archiveBytes(persistDir) ?? 0)}` : ""));
+  return stored;
+}
+
 /**
  * Ages every raw event out (rawRetentionDays 1, the seed's events being days old), then prints
  * what D1 keeps long-term, and one journey answer before and after (it must not change).
@@ -74,24 +89,23 @@ async function ageAll(url, persistDir, events) {
   storage.print("after raw ageing", storage.tableBytes(persistDir), events);
 }
 
-export async function run({ url, sizes = [100_000, 1_000_000], persistDir }) {
+export async function run({ url, sizes = [100_000, 1_000_000], persistDir, bulk = false }) {
   const results = [];
   for (const [i, size] of sizes.entries()) {
-    const events = await growTo(url, size, i + 1);
+    const events = bulk ? await bulkTo(url, size, i + 1, persistDir) : await growTo(url, size, i + 1);
     results.push({ events, ...(await read.run({ url })) });
     if (persistDir) storage.print(`at ${Math.round(events / 1000)}k`, storage.tableBytes(persistDir), events);
   }
   if (persistDir) await ageAll(url, persistDir, results.at(-1).events);
-  if (results.length === 2) {
-    const [a, b] = results;
-    console.log(`\nGrowth from ${a.events} to ${b.events} stored events (${(b.events / a.events).toFixed(1)}x data):`);
-    console.table(a.rows.map((r, i) => ({
-      endpoint: r.endpoint,
-      [`cold p50 ms @${Math.round(a.events / 1000)}k`]: Math.round(r.coldP50),
-      [`cold p50 ms @${Math.round(b.events / 1000)}k`]: Math.round(b.rows[i].coldP50),
-      "cold ratio": +(b.rows[i].coldP50 / r.coldP50).toFixed(2),
-      [`warm p95 ms @${Math.round(b.events / 1000)}k`]: Math.round(b.rows[i].p95),
-    })));
+  if (results.length >= 2) {
+    const label = (r) => `${Math.round(r.events / 1000)}k`;
+    console.log(`\nGrowth over ${results.map(label).join(", ")} stored events:`);
+    console.table(results[0].rows.map((row, i) => Object.fromEntries([
+      ["endpoint", row.endpoint],
+      ...results.map((r) => [`cold p50 ms @${label(r)}`, Math.round(r.rows[i].coldP50)]),
+      ...results.slice(1).map((r, k) => [`ratio ${label(results[k])}->${label(r)}`, +(r.rows[i].coldP50 / results[k].rows[i].coldP50).toFixed(2)]),
+      [`warm p95 ms @${label(results.at(-1))}`, Math.round(results.at(-1).rows[i].p95)],
+    ])));
   }
   return results;
 }

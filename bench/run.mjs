@@ -11,8 +11,13 @@ import * as act from "./act.mjs";
 import * as compareSegments from "./compare-segments.mjs";
 import * as move from "./move.mjs";
 
-const only = process.argv.slice(2);
+// Parts to run, then options: `npm run bench -- read --sizes 100k,1m,10m` (`--http` loads the read
+// data set through the public ingest instead of the bench-only bulk route).
+const argv = process.argv.slice(2);
+const option = (name) => (argv.includes(`--${name}`) ? argv[argv.indexOf(`--${name}`) + 1] : undefined);
+const only = argv.filter((a, i) => !a.startsWith("--") && !(i > 0 && argv[i - 1] === "--sizes"));
 const want = (name) => only.length === 0 || only.includes(name);
+const parseSize = (s) => Math.round(Number(s.replace(/[km]$/i, "")) * ({ k: 1e3, m: 1e6 }[s.slice(-1).toLowerCase()] ?? 1));
 
 async function optional(file) {
   return existsSync(path.join(ROOT, "bench", file)) ? import(`./${file}`) : null;
@@ -30,9 +35,9 @@ const port = Number(process.env.BENCH_PORT ?? 8788);
 // Each part gets its own fresh local state: the ingest load must not skew the read data set.
 // The cron stays off: locally it runs in the same single-threaded workerd as the requests, so its
 // minute-long sweeps at 1M events (churn scores, act) would sit in the middle of the timings.
-async function withServer(fn) {
+async function withServer(fn, vars = {}) {
   const persistDir = mkdtempSync(path.join(tmpdir(), "parcours-bench-"));
-  const server = await startServer({ port, persistDir, cron: false });
+  const server = await startServer({ port, persistDir, cron: false, vars });
   try {
     return await fn(server.url, persistDir);
   } finally {
@@ -47,7 +52,10 @@ if (want("segments")) await withServer((url) => compareSegments.run({ url, peopl
 if (want("move")) await withServer((url) => move.run({ url }));
 if (want("ingest")) await withServer(async (url) => ingest.print(await ingest.run({ url })));
 if (want("read")) {
-  // BENCH_SIZES=20000,100000 for a quicker run; the default is the 100k / 1M pair.
-  const sizes = process.env.BENCH_SIZES ? process.env.BENCH_SIZES.split(",").map(Number) : undefined;
-  await withServer((url, persistDir) => readSizes.run({ url, sizes, persistDir }));
+  // --sizes 100k,1m,10m (or BENCH_SIZES=20000,100000); the default is the 100k / 1M pair. The data
+  // set is loaded through the bulk route (the same pipeline code in workerd) unless --http.
+  const list = option("sizes") ?? process.env.BENCH_SIZES;
+  const sizes = list ? list.split(",").map(parseSize) : undefined;
+  const bulk = !argv.includes("--http");
+  await withServer((url, persistDir) => readSizes.run({ url, sizes, persistDir, bulk }), bulk ? { PARCOURS_BENCH_BULK: "1" } : {});
 }

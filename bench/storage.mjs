@@ -23,6 +23,22 @@ function d1File(persistDir) {
     .sort((a, b) => statSync(b).size - statSync(a).size)[0];
 }
 
+/** The D1 file's size on disk (bytes). */
+export function d1Bytes(persistDir) {
+  return statSync(d1File(persistDir)).size;
+}
+
+/** The local R2 archive's size on disk (bytes): its blobs and their index. */
+export function archiveBytes(persistDir) {
+  const walk = (dir) => readdirSync(dir, { withFileTypes: true })
+    .reduce((n, d) => n + (d.isDirectory() ? walk(path.join(dir, d.name)) : statSync(path.join(dir, d.name)).size), 0);
+  try {
+    return walk(path.join(persistDir, "v3", "r2"));
+  } catch {
+    return null;
+  }
+}
+
 /** Table -> bytes (table and its indexes), or null when python3 with dbstat is not at hand. */
 export function tableBytes(persistDir) {
   try {

@@ -32,6 +32,8 @@ export interface Bindings {
    * webhooks may then go to http://127.0.0.1:*. A deployed worker never has it.
    */
   PARCOURS_LOCAL?: string;
+  /** "1" on `npm run bench`'s own server only: opens the bulk load route (admin/bench-bulk.ts). */
+  PARCOURS_BENCH_BULK?: string;
 }
 
 /** A site as the request handlers see it: the row with its settings parsed. */

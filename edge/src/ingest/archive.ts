@@ -29,3 +29,17 @@ export function toPayloads(siteId: string, key: string, events: EnrichedEvent[],
   for (const p of out) p.parts = out.length;
   return out;
 }
+
+/** Writes one flush as one archive object (a payload per line) and gives back its key and payloads. */
+export async function archiveFlush(bucket: R2Bucket, siteId: string, receivedAt: number, events: EnrichedEvent[], filtered: FilteredEvent[]) {
+  const key = archiveKey(siteId, receivedAt, crypto.randomUUID());
+  const payloads = toPayloads(siteId, key, events, filtered);
+  const lines = payloads.map((p) => JSON.stringify(p));
+  // The part count travels as metadata so the replay sweep can tell a fully stored object from a
+  // partly stored one without reading it.
+  await bucket.put(key, lines.join("\n") + "\n", {
+    httpMetadata: { contentType: "application/x-ndjson" },
+    customMetadata: { parts: String(payloads.length) },
+  });
+  return { key, payloads, lines };
+}

@@ -9,7 +9,7 @@ import { DurableObject } from "cloudflare:workers";
 import type { Bindings } from "../env";
 import type { EnrichedEvent, FilteredEvent } from "../pipeline/payload";
 import { enqueue } from "../pipeline/enqueue";
-import { archiveKey, toPayloads } from "./archive";
+import { archiveFlush } from "./archive";
 import { historyRow, type HistorySink } from "../pipeline/history";
 import { HistoryOutbox } from "./history-outbox";
 
@@ -119,15 +119,7 @@ export class IngestBuffer extends DurableObject<Bindings> {
 /** One archive object for the whole flush, then the queue; returns the object's key. */
 export async function handOffMany(env: Pick<Bindings, "ARCHIVE" | "QUEUE">, siteId: string, receivedAt: number,
   events: EnrichedEvent[], filtered: FilteredEvent[]): Promise<string> {
-  const key = archiveKey(siteId, receivedAt, crypto.randomUUID());
-  const payloads = toPayloads(siteId, key, events, filtered);
-  const lines = payloads.map((p) => JSON.stringify(p));
-  // The part count travels as metadata so the replay sweep can tell a fully stored object from a
-  // partly stored one without reading it.
-  await env.ARCHIVE.put(key, lines.join("\n") + "\n", {
-    httpMetadata: { contentType: "application/x-ndjson" },
-    customMetadata: { parts: String(payloads.length) },
-  });
+  const { key, payloads, lines } = await archiveFlush(env.ARCHIVE, siteId, receivedAt, events, filtered);
   await enqueue(env.QUEUE, payloads, lines);
   return key;
 }
