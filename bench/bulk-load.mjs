@@ -8,7 +8,7 @@ import { generate } from "../scripts/seed.mjs";
  * @param {{ url: string, adminToken: string, site?: string, people: number, seed?: number, days?: number, batch?: number, inFlight?: number }} o
  * @returns {Promise<{ sent: number, stored: number, seconds: number }>}
  */
-export async function bulkSeed({ url, adminToken, site = "demo", people, seed = 1, days = 60, batch = 5000, inFlight = 2 }) {
+export async function bulkSeed({ url, adminToken, site = "demo", people, seed = 1, days = 60, batch = 1000, inFlight = 2 }) {
   const headers = { authorization: `Bearer ${adminToken}`, "content-type": "application/json" };
   const t0 = performance.now();
   let sent = 0;

@@ -79,7 +79,8 @@ export async function rebuildStep(env: Env, step: RebuildStep, now = Date.now())
     return;
   }
   // Batches archived since the archive phase ended: their events may belong to people still to come.
-  await stageArchive(env, db, site.id, meta.cursor, EVENTS_PER_STEP);
+  // (A step queued before rebuilds read the archive has no phase: it refolds from D1, as it did.)
+  if (meta.phase === "people") await stageArchive(env, db, site.id, meta.cursor, EVENTS_PER_STEP);
   const rows = await db.prepare(
     `SELECT person_id, json_group_array(ident_key) FROM identities WHERE site_id = ? AND person_id > ?
      GROUP BY person_id ORDER BY person_id LIMIT ${PEOPLE_PER_STEP}`).bind(site.id, step.after).raw<[string, string]>();
