@@ -1,4 +1,4 @@
-// Loads seed data through the bench-only bulk route (edge/src/admin/bench-bulk.ts): the seed's own
+// Loads seed data through the bench-only bulk route (edge/src/ingest/bench-bulk.ts): the seed's own
 // generator, the worker's own validate/enrich, archive and consumer code, without the public
 // ingest's 100-message requests and the queue's hop. The server must run with PARCOURS_BENCH_BULK=1
 // (bench/run.mjs starts it so for `read`).

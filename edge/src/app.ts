@@ -4,6 +4,7 @@ import type { AppEnv } from "./env";
 import { apiError } from "./errors";
 import { ingestRoutes } from "./ingest/routes";
 import { adminRoutes } from "./admin/routes";
+import { benchRoutes } from "./ingest/bench-bulk";
 import { actRoutes } from "./act/routes";
 import { shareRoutes } from "./admin/shares";
 import { referralRoutes } from "./admin/referral-exclusions";
@@ -23,6 +24,8 @@ app.route("/api", authRoutes);
 app.route("/api/admin/sites/:site", actRoutes);
 app.route("/api/admin/sites/:site", shareRoutes);
 app.route("/api/admin/sites/:site", referralRoutes);
+// Bench-only (PARCOURS_BENCH_BULK=1), admin token: a 404 on any worker without the flag.
+app.route("/api/admin", benchRoutes);
 app.route("/api/admin", adminRoutes);
 app.use("/api/sites/:site/*", requireSiteRead());
 // Before the read routes: saving and deleting never meet the answer cache.

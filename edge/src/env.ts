@@ -32,7 +32,7 @@ export interface Bindings {
    * webhooks may then go to http://127.0.0.1:*. A deployed worker never has it.
    */
   PARCOURS_LOCAL?: string;
-  /** "1" on `npm run bench`'s own server only: opens the bulk load route (admin/bench-bulk.ts). */
+  /** "1" on `npm run bench`'s own server only: opens the bulk load route (ingest/bench-bulk.ts). */
   PARCOURS_BENCH_BULK?: string;
 }
 

@@ -38,6 +38,15 @@ describe("bench bulk route", () => {
     expect(await countRows("SELECT count(*) AS n FROM events WHERE site_id = ?", site.id)).toBe(0);
   });
 
+  it("asks for the admin token when open", async () => {
+    const site = await createSite();
+    const res = await app.request(`https://parcours.example/api/admin/sites/${site.id}/bench/bulk`, {
+      method: "POST", headers: { authorization: "Bearer not-the-admin-token", "content-type": "application/json" }, body: JSON.stringify({ batch: messages("anon") }),
+    }, benchEnv);
+    expect(res.status).toBe(401);
+    expect(await countRows("SELECT count(*) AS n FROM events WHERE site_id = ?", site.id)).toBe(0);
+  });
+
   it("refuses a batch that is not a list of messages, by field", async () => {
     const site = await createSite();
     const res = await bulk(site.id, { batch: "x" });

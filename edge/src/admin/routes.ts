@@ -18,13 +18,11 @@ import { historyRoutes } from "./history";
 import { moveStateOf, startMove } from "../jobs/move-site";
 import { databaseLoads, leastLoaded } from "../sites/placement";
 import { siteDatabases, siteDb, siteDbById } from "../sites/site-db";
-import { benchRoutes } from "./bench-bulk";
 
 export const adminRoutes = new Hono<AppEnv>();
 adminRoutes.use("*", requireAdmin());
 adminRoutes.route("/", costRoutes);
 adminRoutes.route("/", historyRoutes);
-adminRoutes.route("/", benchRoutes);
 
 // The referral exclusions in force are shown even where the site keeps the default.
 const publicSite = (s: Site) => ({ id: s.id, name: s.name, writeKey: s.writeKey, createdAt: s.createdAt, ...s.settings,

@@ -6,12 +6,13 @@
 // events over HTTP take hours. Off unless the worker runs with PARCOURS_BENCH_BULK=1, which
 // `npm run bench` sets on its own local server; a deployed worker never has it (wrangler.toml does
 // not name it), and then the route answers 404 like any unknown one.
-import { Hono } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env";
 import { apiError } from "../errors";
 import { siteById } from "../sites/catalog";
-import { acceptMessages } from "../ingest/accept";
-import { archiveFlush } from "../ingest/archive";
+import { requireAdmin } from "../auth/middleware";
+import { acceptMessages } from "./accept";
+import { archiveFlush } from "./archive";
 import { storePayloads } from "../pipeline/consumer";
 
 /** Messages per request: a seed's few hundred people, their rows well inside one consumer step's D1 batch. */
@@ -19,8 +20,13 @@ export const MAX_BULK_MESSAGES = 10_000;
 
 export const benchRoutes = new Hono<AppEnv>();
 
-benchRoutes.post("/sites/:site/bench/bulk", async (c) => {
-  if (c.env.PARCOURS_BENCH_BULK !== "1") return c.json({ error: apiError("not_found", "no such route") }, 404);
+/** Without the flag the route does not exist, for an admin as for anyone. */
+const benchOnly: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (c.env.PARCOURS_BENCH_BULK !== "1") return c.json({ error: apiError("not_found", `no route ${c.req.method} ${c.req.path}`) }, 404);
+  await next();
+};
+
+benchRoutes.post("/sites/:site/bench/bulk", benchOnly, requireAdmin(), async (c) => {
   const site = await siteById(c.env.DB, c.req.param("site"), 0);
   if (!site) return c.json({ error: apiError("not_found", "no such site", "site") }, 404);
   const body = await c.req.json().catch(() => null) as { batch?: unknown } | null;
