@@ -75,16 +75,31 @@ export function withLate(state: PersonState, late: PersonState[]): PersonState {
 }
 
 // The text form. Strings are numbered once per person (a person's events repeat a few names and
-// places), times are deltas from the previous entry, and a place is one number: about 12 bytes an
-// event where the raw row and its indexes take some 650.
-// { v: 1, s: [strings], p: [[channel, source, campaign, country, device, in] as string numbers, -1 = null],
-//   t: [[dt, place, 1 when not a session start (0 when only the event follows)?, event?]...], e: [[dt, name or -1, place, stage?, revenue?]...] }
-interface Packed {
+// places), times are deltas from the previous entry, and a place is one number: some 20 bytes an
+// event where the raw row and its indexes take some 650. Version 2, written now:
+// { v: 2, s: [strings], p: [[channel, source, campaign, country, device, in?] as string numbers,
+//     -1 = null, nulls at the end left off, `in` left off when it is the channel],
+//   t: flat [dt, kind, event?...] with kind = place * 4 + 1 when not a session start + 2 when the
+//     event that made it follows (a string number),
+//   e: flat [dt, name or -1, kind, stage?, revenue?...] with kind = place * 4 + 1 when a stage
+//     follows + 2 when a revenue follows (0 is a revenue; null is none) }
+// Version 1 (rows written before, still read): the same strings and places with every place
+// column written, and one array per entry: t [[dt, place, 1 when not a session start (0 when only
+// the event follows)?, event?]...], e [[dt, name or -1, place, stage?, revenue?]...].
+interface PackedV1 {
   v: 1;
   s: string[];
   p: number[][];
   t: number[][];
   e: (number | null)[][];
+}
+
+interface PackedV2 {
+  v: 2;
+  s: string[];
+  p: number[][];
+  t: number[];
+  e: (number | null)[];
 }
 
 export function packState(state: PersonState): string {
@@ -99,39 +114,69 @@ export function packState(state: PersonState): string {
   const places: number[][] = [];
   const placeIds = new Map<string, number>();
   const place = (p: Omit<EventPlace, "in">, inChannel: string): number => {
-    const row = [str(p.channel), str(p.source), str(p.campaign), str(p.country), str(p.device), str(inChannel)];
+    const row = [str(p.channel), str(p.source), str(p.campaign), str(p.country), str(p.device)];
+    if (inChannel !== p.channel) row.push(str(inChannel));
+    else while (row.length > 1 && row[row.length - 1] === -1) row.pop();
     const key = row.join(",");
     let id = placeIds.get(key);
     if (id === undefined) placeIds.set(key, (id = places.push(row) - 1));
     return id;
   };
   let last = 0;
-  const t = state.touches.map((x) => {
-    const row = [x.ts - last, place(x, x.channel)];
-    if (!x.session || x.event !== undefined) row.push(x.session ? 0 : 1);
-    if (x.event !== undefined) row.push(str(x.event));
+  const t: number[] = [];
+  for (const x of state.touches) {
+    t.push(x.ts - last, place(x, x.channel) * 4 + (x.session ? 0 : 1) + (x.event === undefined ? 0 : 2));
+    if (x.event !== undefined) t.push(str(x.event));
     last = x.ts;
-    return row;
-  });
+  }
   last = 0;
-  const e = state.events.map((x) => {
-    const row: (number | null)[] = [x.ts - last, str(x.name), place(x, x.in)];
-    if (x.stage !== null || x.revenue !== null) row.push(str(x.stage));
-    if (x.revenue !== null) row.push(x.revenue);
+  const e: (number | null)[] = [];
+  for (const x of state.events) {
+    e.push(x.ts - last, str(x.name), place(x, x.in) * 4 + (x.stage === null ? 0 : 1) + (x.revenue === null ? 0 : 2));
+    if (x.stage !== null) e.push(str(x.stage));
+    if (x.revenue !== null) e.push(x.revenue);
     last = x.ts;
-    return row;
-  });
-  const packed: Packed = { v: 1, s: strings, p: places, t, e };
+  }
+  const packed: PackedV2 = { v: 2, s: strings, p: places, t, e };
   return JSON.stringify(packed);
 }
 
 export function unpackState(text: string): PersonState {
-  const { s, p, t, e } = JSON.parse(text) as Packed;
+  const packed = JSON.parse(text) as PackedV1 | PackedV2;
+  const { s, p } = packed;
   const str = (i: number | null | undefined) => (i === null || i === undefined || i < 0 ? null : s[i]);
   const placeOf = (i: number) => {
     const [channel, source, campaign, country, device, inChannel] = p[i];
-    return { channel: str(channel)!, source: str(source), campaign: str(campaign), country: str(country), device: str(device), in: str(inChannel)! };
+    return { channel: s[channel], source: str(source), campaign: str(campaign), country: str(country), device: str(device), in: s[inChannel ?? channel] };
   };
+  if (packed.v === 1) return unpackV1(packed, str, placeOf);
+  const touches: StateTouch[] = [];
+  const { t, e } = packed;
+  let ts = 0;
+  for (let i = 0; i < t.length; ) {
+    ts += t[i];
+    const kind = t[i + 1];
+    i += 2;
+    const { in: _, ...where } = placeOf(kind >> 2);
+    const touch: StateTouch = { ts, ...where, session: (kind & 1) === 0 };
+    if (kind & 2) touch.event = s[t[i++]];
+    touches.push(touch);
+  }
+  const events: StateEvent[] = [];
+  ts = 0;
+  for (let i = 0; i < e.length; ) {
+    ts += e[i]!;
+    const name = str(e[i + 1]);
+    const kind = e[i + 2]!;
+    i += 3;
+    const stage = kind & 1 ? str(e[i++]) : null;
+    const revenue = kind & 2 ? e[i++] : null;
+    events.push({ ts, name, ...placeOf(kind >> 2), stage, revenue });
+  }
+  return { touches, events };
+}
+
+function unpackV1({ s, t, e }: PackedV1, str: (i: number | null | undefined) => string | null, placeOf: (i: number) => EventPlace): PersonState {
   let ts = 0;
   const touches = t.map(([dt, pl, notSession, event]): StateTouch => {
     ts += dt;
