@@ -54,6 +54,17 @@ describe("ingest through the real worker, queue, D1 and R2", () => {
     expect(await countRows("SELECT count(*) AS n FROM events WHERE site_id = ? AND message_id = 'dup-1'", site.id)).toBe(1);
   });
 
+  it("reads `value` as revenue, but not a web vital's (a timing, not money)", async () => {
+    const site = await createSite();
+    await sendBatch(site, [
+      { type: "track", event: "web_vital", userId: "u1", messageId: "wv-1", properties: { name: "LCP", value: 2400, path: "/" } },
+      { type: "track", event: "signup", userId: "u1", messageId: "wv-2", properties: { value: 30 } },
+    ]);
+    await waitFor(() => countRows("SELECT count(*) AS n FROM events WHERE site_id = ?", site.id), (n) => n === 2);
+    const rows = await env.DB.prepare("SELECT event, revenue, properties ->> '$.value' AS value FROM events WHERE site_id = ? ORDER BY event").bind(site.id).all();
+    expect(rows.results).toEqual([{ event: "signup", revenue: 30, value: 30 }, { event: "web_vital", revenue: null, value: 2400 }]);
+  });
+
   it("archives accepted batches to R2 as NDJSON by site and hour", async () => {
     const site = await createSite();
     await sendBatch(site, [{ type: "track", event: "x", anonymousId: "a", messageId: "r2-1" }]);

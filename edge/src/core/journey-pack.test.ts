@@ -64,3 +64,15 @@ describe("journey packing, property", () => {
     expect(packJourney(j).length).toBeLessThan(packV1(j).length * 0.6);
   });
 });
+
+describe("journey packing, stored rows", () => {
+  it("reads a version 2 row as written (the format and core/string-table COMMON only ever grow)", () => {
+    const endTs = 1_700_000_000_000;
+    // Strings: COMMON 2 (paid_search), one of its own, COMMON 21 (mobile); one place; a touchpoint an hour before a 0 revenue conversion.
+    const row = '[2,[2,"google-x",21],[[0,1,-1,-1,2]],[3600000,0],[0,0,0]]';
+    const place = { channel: "paid_search", source: "google-x", campaign: null, country: null, device: "mobile" };
+    expect(unpackJourney("p", endTs, row)).toEqual({
+      personId: "p", endTs, touchpoints: [{ ts: endTs - 3_600_000, ...place }], conversion: { ts: endTs, ...place, revenue: 0 },
+    });
+  });
+});

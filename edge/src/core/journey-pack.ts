@@ -1,9 +1,11 @@
 // A journey as the journeys table keeps it, as few bytes as it takes: the table holds every journey
 // of a site's history (read by the hundred thousand, and what one D1 can hold depends on it). Pure.
 import type { Conversion, Journey, Touch } from "./journeys";
+import { readStrings, stringTable, type PackedStrings } from "./string-table";
 
 // Version 2: [2, strings, places, times, conversion]
-// - strings: each channel, source, campaign, country, device once per journey;
+// - strings: each channel, source, campaign, country, device once per journey (a value every site
+//   repeats as its number in core/string-table COMMON);
 // - places: [channel, source?, campaign?, country?, device?] as string numbers (-1 or left off at
 //   the end: null), each distinct place once;
 // - times: flat [dt, place, dt, place...] for the touchpoints, the first dt from the row's endTs
@@ -11,21 +13,14 @@ import type { Conversion, Journey, Touch } from "./journeys";
 //   null when the journey's only touchpoint is its conversion (a conversion with no touchpoint of
 //   its own stands for one, core/journeys: the answer then shows it with its revenue);
 // - conversion: null, or [endTs - ts, place, revenue?] (revenue left off: null).
-type PackedV2 = [2, string[], number[][], number[] | null, number[] | null];
+type PackedV2 = [2, PackedStrings, number[][], number[] | null, number[] | null];
 
 // Version 1, still read: rows written before version 2 (no migration rewrites them).
 type PackedTouch = [ts: number, channel: string, source: string | null, campaign: string | null, country: string | null, device: string | null];
 type PackedV1 = { t: PackedTouch[] | null; c: [...PackedTouch, revenue: number | null] | null };
 
 export function packJourney(j: Journey): string {
-  const strings: string[] = [];
-  const stringIds = new Map<string, number>();
-  const str = (s: string | null): number => {
-    if (s === null) return -1;
-    let id = stringIds.get(s);
-    if (id === undefined) stringIds.set(s, (id = strings.push(s) - 1));
-    return id;
-  };
+  const { strings, id: str } = stringTable();
   const places: number[][] = [];
   const placeIds = new Map<string, number>();
   const place = (t: Touch): number => {
@@ -60,7 +55,8 @@ export function unpackJourney(personId: string, endTs: number, text: string): Jo
   return Array.isArray(packed) ? unpackV2(personId, endTs, packed) : unpackV1(personId, endTs, packed);
 }
 
-function unpackV2(personId: string, endTs: number, [, strings, places, times, c]: PackedV2): Journey {
+function unpackV2(personId: string, endTs: number, [, packedStrings, places, times, c]: PackedV2): Journey {
+  const strings = readStrings(packedStrings);
   const str = (i: number | undefined) => (i === undefined || i < 0 ? null : strings[i]);
   const touchAt = (ts: number, p: number): Touch => {
     const [channel, source, campaign, country, device] = places[p];

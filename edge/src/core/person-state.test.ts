@@ -64,3 +64,18 @@ describe("person state packing", () => {
     expect(size(packState)).toBeLessThan(size(packV1));
   });
 });
+
+describe("person state packing, stored rows", () => {
+  it("reads a version 2 state as written (the format and core/string-table COMMON only ever grow)", () => {
+    const ts = 1_700_000_000_000;
+    // Strings: COMMON 0 (direct), two of its own, COMMON 23 (page). A session opened by a page view,
+    // then a staged event 5 s later.
+    const row = '{"v":2,"s":[0,"view_product","discovery",23],"p":[[0]],"t":[1700000000000,2,3],"e":[0,-1,0,5000,1,1,2]}';
+    const place = { channel: "direct", source: null, campaign: null, country: null, device: null };
+    expect(unpackState(row)).toStrictEqual({
+      touches: [{ ts, ...place, session: true, event: "page" }],
+      events: [{ ts, name: null, ...place, in: "direct", stage: null, revenue: null },
+        { ts: ts + 5000, name: "view_product", ...place, in: "direct", stage: "discovery", revenue: null }],
+    });
+  });
+});

@@ -3,6 +3,7 @@
 // raw events of the range (O(events)), and it outlives the raw events, which age out of D1.
 // Pure: rows in, state out; state in, text out.
 import type { Conversion, Touch } from "./journeys";
+import { readStrings, stringTable, type PackedStrings } from "./string-table";
 
 /** Where an event happened: its own columns (what filters match) and the channel it happened in. */
 export interface EventPlace {
@@ -77,11 +78,11 @@ export function withLate(state: PersonState, late: PersonState[]): PersonState {
 // The text form. Strings are numbered once per person (a person's events repeat a few names and
 // places), times are deltas from the previous entry, and a place is one number: some 20 bytes an
 // event where the raw row and its indexes take some 650. Version 2, written now:
-// { v: 2, s: [strings], p: [[channel, source, campaign, country, device, in?] as string numbers,
+// { v: 2, s: [strings, or numbers of core/string-table COMMON values], p: [[channel, source, campaign, country, device, in?] as string numbers,
 //     -1 = null, nulls at the end left off, `in` left off when it is the channel],
 //   t: flat [dt, kind, event?...] with kind = place * 4 + 1 when not a session start + 2 when the
 //     event that made it follows (a string number),
-//   e: flat [dt, name or -1, kind, stage?, revenue?...] with kind = place * 4 + 1 when a stage
+//   e: flat [dt, name or -1, kind, stage?, revenue?...], the first dt from the first touchpoint, with kind = place * 4 + 1 when a stage
 //     follows + 2 when a revenue follows (0 is a revenue; null is none) }
 // Version 1 (rows written before, still read): the same strings and places with every place
 // column written, and one array per entry: t [[dt, place, 1 when not a session start (0 when only
@@ -96,21 +97,14 @@ interface PackedV1 {
 
 interface PackedV2 {
   v: 2;
-  s: string[];
+  s: PackedStrings;
   p: number[][];
   t: number[];
   e: (number | null)[];
 }
 
 export function packState(state: PersonState): string {
-  const strings: string[] = [];
-  const stringIds = new Map<string, number>();
-  const str = (s: string | null): number => {
-    if (s === null) return -1;
-    let id = stringIds.get(s);
-    if (id === undefined) stringIds.set(s, (id = strings.push(s) - 1));
-    return id;
-  };
+  const { strings, id: str } = stringTable();
   const places: number[][] = [];
   const placeIds = new Map<string, number>();
   const place = (p: Omit<EventPlace, "in">, inChannel: string): number => {
@@ -129,7 +123,8 @@ export function packState(state: PersonState): string {
     if (x.event !== undefined) t.push(str(x.event));
     last = x.ts;
   }
-  last = 0;
+  // Events count from the first touchpoint (a person's first event is usually it): one full time a state.
+  last = state.touches[0]?.ts ?? 0;
   const e: (number | null)[] = [];
   for (const x of state.events) {
     e.push(x.ts - last, str(x.name), place(x, x.in) * 4 + (x.stage === null ? 0 : 1) + (x.revenue === null ? 0 : 2));
@@ -143,7 +138,8 @@ export function packState(state: PersonState): string {
 
 export function unpackState(text: string): PersonState {
   const packed = JSON.parse(text) as PackedV1 | PackedV2;
-  const { s, p } = packed;
+  const { p } = packed;
+  const s = packed.v === 1 ? packed.s : readStrings(packed.s);
   const str = (i: number | null | undefined) => (i === null || i === undefined || i < 0 ? null : s[i]);
   const placeOf = (i: number) => {
     const [channel, source, campaign, country, device, inChannel] = p[i];
@@ -163,7 +159,7 @@ export function unpackState(text: string): PersonState {
     touches.push(touch);
   }
   const events: StateEvent[] = [];
-  ts = 0;
+  ts = touches[0]?.ts ?? 0;
   for (let i = 0; i < e.length; ) {
     ts += e[i]!;
     const name = str(e[i + 1]);

@@ -94,7 +94,9 @@ export function enrich(m: ValidMessage & { messageId: string }, facts: RequestFa
   const props = m.properties ?? (m.type === "identify" || m.type === "group" ? m.traits : null);
   const name = m.type === "track" ? m.event : null;
   const valueKey = settings.revenueProperty ?? "revenue";
-  const rawValue = m.properties?.[valueKey] ?? m.properties?.value;
+  // A web vital's `value` is a timing or a score (the SDK's web_vital event), not money: read as
+  // revenue it cost every kept state bytes for a number no answer should use.
+  const rawValue = name === "web_vital" ? undefined : m.properties?.[valueKey] ?? m.properties?.value;
   const revenue = typeof rawValue === "number" && Number.isFinite(rawValue) ? rawValue
     : typeof rawValue === "string" && rawValue.trim() !== "" && Number.isFinite(Number(rawValue)) ? Number(rawValue) : null;
   let path = str(page.path) ?? (pageUrl ? safePath(pageUrl) : null);

@@ -1,0 +1,36 @@
+// The strings of one packed row (a person's state, a journey), each written once and then named by
+// its number. Values every site repeats (the channels ingest assigns, devices, event types, the
+// SDK's own event names) are written as their number in COMMON instead: a row's string list then
+// holds a one- or two-digit number where "organic_search" took 16 bytes. Pure.
+
+/**
+ * Append only: stored rows name these by position, so an entry is never removed, moved or changed
+ * (a value missing here is simply written out in full).
+ */
+export const COMMON: readonly string[] = [
+  "direct", "organic_search", "paid_search", "social", "paid_social", "email", "referral", "display", "affiliate", "video",
+  "audio", "sms", "mobile_push", "paid_other", "web", "app", "phone", "chat", "store", "whatsapp",
+  "desktop", "mobile", "tablet", "page", "screen", "identify", "alias", "group", "track", "web_vital",
+  "feedback", "purchase", "google", "google.com", "bing", "bing.com", "facebook", "instagram", "linkedin", "twitter",
+  "tiktok", "youtube", "newsletter", "cpc", "organic", "brand", "generic", "retargeting",
+];
+const COMMON_IDS = new Map(COMMON.map((s, i) => [s, i]));
+
+/** A row's string list as written: a string, or the number of a COMMON value. */
+export type PackedStrings = (string | number)[];
+
+/** Numbers strings as a row is written: `id(s)` gives the string's number in `strings` (-1: null). */
+export function stringTable() {
+  const strings: PackedStrings = [];
+  const ids = new Map<string, number>();
+  const id = (s: string | null): number => {
+    if (s === null) return -1;
+    let n = ids.get(s);
+    if (n === undefined) ids.set(s, (n = strings.push(COMMON_IDS.get(s) ?? s) - 1));
+    return n;
+  };
+  return { strings, id };
+}
+
+/** A row's string list as read back. */
+export const readStrings = (packed: PackedStrings): string[] => packed.map((s) => (typeof s === "number" ? COMMON[s] : s));
