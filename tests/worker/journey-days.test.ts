@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { unpackJourney } from "../../edge/src/core/journey-pack";
 import { storePayloads } from "../../edge/src/pipeline/consumer";
 import { attribute, toAttributionJourneys } from "../../edge/src/query/attribution/attribute";
-import { attributionOf, pathJourneys, type JourneyDigest } from "../../edge/src/query/journey-digest";
+import { attributionOf, digestOf, packDigest, pathJourneys, type JourneyDigest } from "../../edge/src/query/journey-digest";
 import { channelCount, pathJourneyOf, summarize, summaryOf, touchpointHistogram } from "../../edge/src/query/journey-stats";
 import type { Journey } from "../../edge/src/query/journeys";
 import { loadJourneyDigest } from "../../edge/src/query/load/journey-days";
@@ -85,6 +85,25 @@ describe("journey day digests", () => {
     expect(journeys).toBeGreaterThan(0);
     // The digests were used, not only the journeys of the partial days.
     expect(digested).toBeGreaterThan(0);
+  });
+
+  it("never serve a digest an isolate kept once its day was rebuilt elsewhere", async () => {
+    const site = await createSite();
+    const events = fc.sample(spec, { numRuns: 200, seed: 23 }).map((s, i) => enriched(s, i, 8000));
+    await storePayloads(env, [{ siteId: site.id, archiveKey: `kept/${site.id}/0`, part: 0, parts: 1, events: events.slice(0, 120), filtered: [] }]);
+    expect(await compare(site.id)).toBeGreaterThan(0);
+    await storePayloads(env, [{ siteId: site.id, archiveKey: `kept/${site.id}/1`, part: 0, parts: 1, events: events.slice(120), filtered: [] }]);
+    // Another isolate rebuilds every stale day: this one still holds the digests it parsed before.
+    const stale = await env.DB.prepare("SELECT conversion, day FROM journey_days WHERE site_id = ? AND (built_seq IS NULL OR built_seq <> seq)")
+      .bind(site.id).all<{ conversion: string; day: number }>();
+    expect(stale.results.length).toBeGreaterThan(0);
+    for (const { conversion, day } of stale.results) {
+      const rows = await env.DB.prepare("SELECT person_id, end_ts, data FROM journeys WHERE site_id = ? AND conversion = ? AND end_ts BETWEEN ? AND ?")
+        .bind(site.id, conversion, day * DAY, (day + 1) * DAY - 1).raw<[string, number, string]>();
+      await env.DB.prepare("UPDATE journey_days SET data = ?, built_seq = seq WHERE site_id = ? AND conversion = ? AND day = ?")
+        .bind(packDigest(digestOf(rows.map(([p, t, d]) => unpackJourney(p, t, d)))), site.id, conversion, day).run();
+    }
+    expect(await compare(site.id)).toBeGreaterThan(0);
   });
 
   it("keep answering the same after raw events age out and a person is erased", async () => {

@@ -315,8 +315,9 @@ export const journeys = sqliteTable("journeys", {
 
 /**
  * A digest of the journeys ending on one UTC day (query/journey-digest.ts), for the journey answers
- * to sum days rather than read journeys. Triggers on `journeys` bump `seq` on every write of a
- * journey of that day (migration 0013); the digest is valid while `builtSeq` equals it.
+ * to sum days rather than read journeys. Triggers on `journeys` give `seq` a new random value on
+ * every write of a journey of that day (migrations 0013, 0016); the digest is valid while `builtSeq`
+ * equals it.
  */
 export const journeyDays = sqliteTable("journey_days", {
   siteId: text("site_id").notNull(),

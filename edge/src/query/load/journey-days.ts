@@ -2,8 +2,9 @@
 // days in the range and the shapes of a day, not the journeys of the whole range.
 //
 // journey_days holds, per site, conversion and UTC day of a journey's end, a digest and two
-// counters: triggers on the journeys table bump `seq` whenever a journey of that day is written or
-// deleted (migration 0013), and `built_seq` names the seq a digest was built at. So a digest is
+// marks: triggers on the journeys table give `seq` a new random value whenever a journey of that
+// day is written or deleted (migrations 0013, 0016), and `built_seq` names the seq a digest was
+// built at. So a digest is
 // valid exactly when the two agree, whichever code wrote the journeys (pipeline, rebuild, erasure,
 // retention). A stale day is rebuilt here, from its journeys, the first time a question needs it;
 // the days at the range's two ends, which the range only partly covers, are always read as
@@ -23,7 +24,7 @@ async function journeysIn(db: D1Database, siteId: string, conversion: string, fr
 }
 
 /** Rebuilds the stale days among `days` from their journeys, and keeps what it built. */
-async function rebuildDays(db: D1Database, siteId: string, conversion: string, days: number[]): Promise<JourneyDigest[]> {
+async function rebuildDays(db: D1Database, siteId: string, conversion: string, days: number[]): Promise<{ day: number; seq: number; digest: JourneyDigest }[]> {
   if (days.length === 0) return [];
   // One snapshot of the counters and the journeys: a write landing between two separate reads
   // would otherwise be missed by a digest labelled as built after it.
@@ -42,7 +43,29 @@ async function rebuildDays(db: D1Database, siteId: string, conversion: string, d
   await db.batch(built.map((b) => db.prepare(
     "UPDATE journey_days SET data = ?1, built_seq = ?4 WHERE site_id = ?2 AND conversion = ?3 AND day = ?5 AND seq = ?4")
     .bind(packDigest(b.digest), siteId, conversion, b.seq, b.day)));
-  return built.map((b) => b.digest);
+  return built;
+}
+
+// Parsed day digests this isolate holds, per site and conversion: a day's digest is fixed for a
+// given seq, so a busy site's next cold answer reads only the seqs, the partial days and whatever
+// day changed. Bounded: the oldest entries go first.
+const KEPT_MAX = 5_000;
+const keptDigests = new Map<string, Map<number, { seq: number; digest: JourneyDigest }>>();
+let keptCount = 0;
+
+function keptFor(siteId: string, conversion: string): Map<number, { seq: number; digest: JourneyDigest }> {
+  const key = JSON.stringify([siteId, conversion]);
+  return keptDigests.get(key) ?? keptDigests.set(key, new Map()).get(key)!;
+}
+
+function keep(kept: Map<number, { seq: number; digest: JourneyDigest }>, day: number, seq: number, digest: JourneyDigest): JourneyDigest {
+  if (!kept.has(day) && ++keptCount > KEPT_MAX) {
+    keptDigests.clear();
+    keptCount = 1;
+    kept.clear();
+  }
+  kept.set(day, { seq, digest });
+  return digest;
 }
 
 /** The digest of the journeys ending in the range: what loadJourneys would return, digested. */
@@ -56,15 +79,27 @@ export async function loadJourneyDigest(db: D1Database, siteId: string, q: Journ
     db.prepare(`SELECT 1 ${LATER} LIMIT 1`).bind(siteId, q.to, q.from).first(),
   ]);
   if (!serves || later !== null) return direct();
+  const kept = keptFor(siteId, q.conversion);
   const [days, head, tail] = await Promise.all([
-    db.prepare("SELECT day, seq, built_seq, data FROM journey_days WHERE site_id = ? AND conversion = ? AND day BETWEEN ? AND ? ORDER BY day")
-      .bind(siteId, q.conversion, firstDay, lastDay).all<{ day: number; seq: number; built_seq: number | null; data: string | null }>(),
+    // A digest this isolate already holds at the day's seq is not sent again.
+    db.prepare(`SELECT day, seq, built_seq,
+        CASE WHEN built_seq = seq AND (day || ':' || seq) NOT IN (SELECT value FROM json_each(?5)) THEN data END AS data
+        FROM journey_days WHERE site_id = ?1 AND conversion = ?2 AND day BETWEEN ?3 AND ?4 ORDER BY day`)
+      .bind(siteId, q.conversion, firstDay, lastDay, JSON.stringify([...kept].map(([day, k]) => `${day}:${k.seq}`)))
+      .all<{ day: number; seq: number; built_seq: number | null; data: string | null }>(),
     journeysIn(db, siteId, q.conversion, q.from, firstDay * DAY_MS - 1),
     journeysIn(db, siteId, q.conversion, (lastDay + 1) * DAY_MS, q.to),
   ]);
   const total = addDigest(head, tail);
-  const stale = days.results.filter((d) => d.built_seq !== d.seq || d.data === null);
-  for (const d of days.results) if (d.built_seq === d.seq && d.data !== null) addDigest(total, unpackDigest(d.data));
-  for (const d of await rebuildDays(db, siteId, q.conversion, stale.map((d) => d.day))) addDigest(total, d);
+  const stale: number[] = [];
+  for (const d of days.results) {
+    const held = kept.get(d.day);
+    if (d.built_seq !== d.seq) stale.push(d.day);
+    else if (d.data !== null) addDigest(total, keep(kept, d.day, d.seq, unpackDigest(d.data)));
+    else if (held?.seq === d.seq) addDigest(total, held.digest);
+    else stale.push(d.day); // dropped from the isolate's memory between the two reads
+  }
+  const rebuilt = await rebuildDays(db, siteId, q.conversion, stale);
+  for (const { day, seq, digest } of rebuilt) addDigest(total, keep(kept, day, seq, digest));
   return total;
 }
