@@ -63,7 +63,7 @@ async function growTo(url, target, firstSeed) {
 async function bulkTo(url, target, firstSeed, persistDir) {
   const have = await storedEvents(url);
   const people = Math.max(0, Math.round((target - have) / EVENTS_PER_PERSON));
-  const r = people ? await bulkSeed({ url, adminToken: DEMO.adminToken, people, seed: firstSeed }) : { sent: 0, stored: 0, seconds: 0 };
+  const r = people ? await bulkSeed({ url, adminToken: DEMO.adminToken, people, seed: firstSeed * 1000 }) : { sent: 0, stored: 0, seconds: 0 };
   const stored = await storedEvents(url);
   const mb = (b) => `${(b / 1e6).toFixed(0)} MB (${(b / stored).toFixed(0)} B per stored event)`;
   console.log(`bulk loaded ${r.sent} events (${r.stored} stored) in ${r.seconds.toFixed(0)} s: ${(r.sent / Math.max(r.seconds, 0.001)).toFixed(0)} events/s `
