@@ -61,6 +61,9 @@ export async function startRebuild(env: Env, site: Site): Promise<{ id: string; 
 
 interface Meta { phase: string | null; cursor: string; run: string | null }
 
+/** The site's rebuild is still the one of the step (?2; a step queued before runs existed has none). */
+const CURRENT = "(?2 IS NULL OR rebuild_run = ?2)";
+
 /** One slice of whichever phase the site's rebuild is in. */
 export async function rebuildStep(env: Env, step: RebuildStep, now = Date.now()): Promise<void> {
   // Read now, not cached: a slice must run in the database the site is in after a move.
@@ -70,34 +73,37 @@ export async function rebuildStep(env: Env, step: RebuildStep, now = Date.now())
   const db = siteDb(env, site);
   const meta = await db.prepare("SELECT rebuild_phase AS phase, COALESCE(rebuild_cursor, '') AS cursor, rebuild_run AS run FROM journey_meta WHERE site_id = ?")
     .bind(step.siteId).first<Meta>();
-  // A step of a rebuild that a newer one replaced (or of none) does nothing.
-  if (!meta || (step.run !== undefined && step.run !== meta.run)) return;
+  // A step of a rebuild that a newer one replaced (or of none) does nothing; and a newer one
+  // starting while this step runs keeps its own progress (every write below is for this run only).
+  const run = step.run ?? null;
+  if (!meta || (run !== null && run !== meta.run)) return;
   if (meta.phase === "archive") {
-    const { done } = await stageArchive(env, db, step.siteId, meta.cursor, EVENTS_PER_STEP);
-    if (done) await db.prepare("UPDATE journey_meta SET rebuild_phase = 'people' WHERE site_id = ?").bind(step.siteId).run();
+    const { done } = await stageArchive(env, db, step.siteId, run, meta.cursor, EVENTS_PER_STEP);
+    if (done) await db.prepare(`UPDATE journey_meta SET rebuild_phase = 'people' WHERE site_id = ?1 AND ${CURRENT}`).bind(step.siteId, run).run();
     await send(env, { ...step, after: "" });
     return;
   }
   // Batches archived since the archive phase ended: their events may belong to people still to come.
   // (A step queued before rebuilds read the archive has no phase: it refolds from D1, as it did.)
-  if (meta.phase === "people") await stageArchive(env, db, site.id, meta.cursor, EVENTS_PER_STEP);
+  if (meta.phase === "people") await stageArchive(env, db, site.id, run, meta.cursor, EVENTS_PER_STEP);
   const rows = await db.prepare(
     `SELECT person_id, json_group_array(ident_key) FROM identities WHERE site_id = ? AND person_id > ?
      GROUP BY person_id ORDER BY person_id LIMIT ${PEOPLE_PER_STEP}`).bind(site.id, step.after).raw<[string, string]>();
   const done = await rebuildPeople(db, site, rows.map(([personId, keys]) => ({ personId, keys: JSON.parse(keys) as string[] })));
   if (rows.length === PEOPLE_PER_STEP) {
-    await db.prepare("UPDATE journey_meta SET rebuild_done = rebuild_done + ? WHERE site_id = ?").bind(done, site.id).run();
+    await db.prepare(`UPDATE journey_meta SET rebuild_done = rebuild_done + ?3 WHERE site_id = ?1 AND ${CURRENT}`).bind(site.id, run, done).run();
     await send(env, { ...step, after: rows.at(-1)![0] });
     return;
   }
   // What is still staged belongs to no one now (erased, or never stored): it goes, in slices.
   for (;;) {
-    const r = await db.prepare("DELETE FROM rebuild_events WHERE rowid IN (SELECT rowid FROM rebuild_events WHERE site_id = ? LIMIT 5000)").bind(site.id).run();
+    const r = await db.prepare(`DELETE FROM rebuild_events WHERE rowid IN (SELECT rowid FROM rebuild_events WHERE site_id = ?1 LIMIT 5000)
+      AND EXISTS (SELECT 1 FROM journey_meta WHERE site_id = ?1 AND ${CURRENT})`).bind(site.id, run).run();
     if (r.meta.changes < 5000) break;
   }
   await db.prepare(
-    `UPDATE journey_meta SET rebuild_done = rebuild_done + ?, rebuild_state = 'done', rebuild_phase = NULL, rebuild_cursor = NULL, journeys_key = ?
-     WHERE site_id = ?`).bind(done, journeysKey(site.settings), site.id).run();
+    `UPDATE journey_meta SET rebuild_done = rebuild_done + ?3, rebuild_state = 'done', rebuild_phase = NULL, rebuild_cursor = NULL, journeys_key = ?4
+     WHERE site_id = ?1 AND ${CURRENT}`).bind(site.id, run, done, journeysKey(site.settings)).run();
 }
 
 /**
@@ -105,7 +111,7 @@ export async function rebuildStep(env: Env, step: RebuildStep, now = Date.now())
  * the cursor in the same D1 batch (a retried step reads on from where the last one committed).
  * An event archived twice (a sender's retry) is kept once: the first copy, as the consumer keeps it.
  */
-async function stageArchive(env: Env, db: D1Database, siteId: string, cursor: string, budget: number): Promise<{ done: boolean }> {
+async function stageArchive(env: Env, db: D1Database, siteId: string, run: string | null, cursor: string, budget: number): Promise<{ done: boolean }> {
   const rows: [string, string, number, string][] = [];
   let done = false;
   let at = cursor;
@@ -133,7 +139,7 @@ async function stageArchive(env: Env, db: D1Database, siteId: string, cursor: st
     ...chunks(rows, CHUNK).map((part) => db.prepare(
       `INSERT INTO rebuild_events (site_id, message_id, ident_key, ts, data)
        SELECT ?1, value->>0, value->>1, value->>2, value->>3 FROM json_each(?2) WHERE true ON CONFLICT DO NOTHING`).bind(siteId, JSON.stringify(part))),
-    db.prepare("UPDATE journey_meta SET rebuild_cursor = ?, rebuild_staged = rebuild_staged + ? WHERE site_id = ?").bind(at, rows.length, siteId),
+    db.prepare(`UPDATE journey_meta SET rebuild_cursor = ?3, rebuild_staged = rebuild_staged + ?4 WHERE site_id = ?1 AND ${CURRENT}`).bind(siteId, run, at, rows.length),
   ]);
   return { done };
 }
