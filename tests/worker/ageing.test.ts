@@ -66,13 +66,6 @@ const KNOWN: Record<string, string> = {
   // page_engagement rows): the journey state keeps no properties and no per-page rollup of them, so
   // samples, p75, rating and the good/needsImprovement/poor shares only count what is still raw.
   "/vitals": "pages[].samples, pages[].metrics.*, pages[].engagement",
-  // Feedback reads each feedback event's properties (kind, score, comment) from the raw events: the
-  // state keeps its time, name and channel only, so responses, score, byChannel/byStage/byStep and
-  // comments only count raw feedback (precedingLowScores too, when the low scores aged out).
-  "/feedback?kind=nps": "responses, score, byChannel, byStage, byStep, comments, precedingLowScores",
-  // The churn model's "feedback:low" feature reads the same raw feedback scores: people whose low
-  // score aged out lose that factor, and every score (the model is learned from everyone) moves.
-  "/at-risk": "people[].score, people[].factors (feedback:low), and the order that follows",
 };
 
 const get = (site: TestSite, path: string) =>
@@ -109,8 +102,12 @@ describe("answers after raw ageing", () => {
     const res = await SELF.fetch(`${BASE}/api/admin/sites/${site.id}/maintenance`, { method: "POST", headers: { authorization: `Bearer ${env.PARCOURS_ADMIN_TOKEN}` } });
     expect(res.status).toBe(200);
     expect((await res.json<any>()).rawEventsDeleted).toBeGreaterThan(0);
-    const left = await env.DB.prepare("SELECT min(ts) AS t FROM events WHERE site_id = ?").bind(site.id).first<{ t: number }>();
+    // Every raw event older than the horizon left D1 but the feedback responses, kept for their properties.
+    const left = await env.DB.prepare("SELECT min(ts) AS t FROM events WHERE site_id = ? AND event IS NOT 'feedback'").bind(site.id).first<{ t: number }>();
     expect(left!.t).toBeGreaterThan(today - 11 * DAY);
+    const kept = await env.DB.prepare("SELECT count(*) AS n FROM events WHERE site_id = ? AND ts < ?").bind(site.id, today - 11 * DAY).first<{ n: number }>();
+    // b1 and b2 answered 16 and 13 days ago.
+    expect(kept!.n).toBe(2);
   });
 
   it("/stalled and its CSV are the same, last touchpoints from before the horizon included", async () => {

@@ -31,7 +31,7 @@ export function TimelineView({ api, route }: ViewProps) {
           <dt>User ids</dt><dd>${t.userIds.join(", ") || "—"}</dd>
           <dt>Anonymous ids</dt><dd>${t.anonymousIds.join(", ") || "—"}</dd>
         </dl>
-        ${t.rawSince && html`<p class="notice">Events before ${formatDateTime(t.rawSince)} have aged out of the raw store: they still count in every journey answer, but are not listed here.</p>`}
+        ${t.rawSince && html`<p class="notice">Events before ${formatDateTime(t.rawSince)} have aged out of the raw store: they still count in every journey answer, but only feedback responses are listed here.</p>`}
         <ol class="timeline">
           ${t.events.map(
             (e) => html`<li class=${e.touchpoint ? "touchpoint" : undefined}>

@@ -18,6 +18,9 @@ async function deleteInSlices(db: D1Database, table: "events" | "sessions" | "pa
   }
 }
 
+/** Which raw events leave D1 with age: all but feedback responses (kept for good, see below). */
+const AGED_EVENT = "(event IS NULL OR event <> 'feedback')";
+
 export interface AgeingResult {
   rawEventsDeleted: number;
   sessionsDeleted: number;
@@ -38,8 +41,12 @@ export async function ageRawEvents(db: D1Database, site: Site, now: number): Pro
   // The horizon moves first: a recomputation that starts after this reads only rows past it and
   // takes the rest from the state, so it never misses what the deletes below take away.
   await db.prepare("UPDATE journey_meta SET aged_before = ? WHERE site_id = ?").bind(cutoff, site.id).run();
-  const rawEventsDeleted = await deleteInSlices(db, "events", "site_id = ? AND ts < ?", [site.id, cutoff]);
-  const sessionsDeleted = await deleteInSlices(db, "sessions", "site_id = ? AND end_ts < ?", [site.id, cutoff]);
+  // Feedback responses stay: /feedback and the churn model read their kind, score and comment,
+  // which the state does not keep, and they are few (a survey answer, not a page view). Their
+  // sessions stay with them (the channel a response came in), as a rebuild keeps sessions too.
+  const rawEventsDeleted = await deleteInSlices(db, "events", `site_id = ? AND ts < ? AND ${AGED_EVENT}`, [site.id, cutoff]);
+  const sessionsDeleted = await deleteInSlices(db, "sessions",
+    "site_id = ? AND end_ts < ? AND NOT EXISTS (SELECT 1 FROM events e WHERE e.session_id = sessions.id)", [site.id, cutoff]);
   // A page's engagement is raw detail like its page view, and leaves with it.
   await deleteInSlices(db, "page_engagement", "site_id = ? AND ts < ?", [site.id, cutoff]);
   return { rawEventsDeleted, sessionsDeleted, agedBefore: cutoff };

@@ -161,8 +161,8 @@ export interface TimelineBody {
   events: TimelineEvent[];
   /**
    * Raw events before this time have aged out of D1 (the site's rawRetentionDays; the R2 archive
-   * keeps them): the timeline shows none before it, while journey answers still count them. null
-   * when the asked range lies wholly after it.
+   * keeps them): the timeline shows none before it but feedback responses (kept for good), while
+   * journey answers still count them all. null when the asked range lies wholly after it.
    */
   rawSince: IsoTime | null;
 }
