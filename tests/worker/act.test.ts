@@ -151,6 +151,29 @@ describe("signing and delivery", () => {
 });
 
 describe("follow-up rules", () => {
+  it("sends the same /stalled row after the person's raw events aged out", async () => {
+    const site = await createSite({ rawRetentionDays: 2, database: "DB" });
+    const now = Date.now();
+    const batch = [
+      track("aged-1", "newsletter_open", now - 7 * DAY, "email"), track("aged-1", "quote_requested", now - 5 * DAY, "phone"),
+      track("bought", "quote_requested", now - 5 * DAY, "web"), track("bought", "purchase", now - 4 * DAY, "web"),
+    ];
+    await sendBatch(site, batch);
+    await waitFor(() => countRows("SELECT count(*) AS n FROM events WHERE site_id = ?", site.id), (c) => c === batch.length);
+    const before = await read(site, "/stalled?started=quote_requested&expected=purchase&after=3d");
+    expect(before.people).toHaveLength(1);
+    const maintenance = await SELF.fetch(`${BASE}/api/admin/sites/${site.id}/maintenance`, { method: "POST", headers: { authorization: `Bearer ${env.PARCOURS_ADMIN_TOKEN}` } });
+    expect((await maintenance.json<any>()).rawEventsDeleted).toBe(batch.length);
+    const hook = await addWebhook(site, { events: ["journey.stalled"] });
+    expect((await adminFetch(`/${site.id}/rules`, "POST", { name: "quote follow-up", started: "quote_requested", expected: "purchase", after: "3d" })).status).toBe(201);
+    expect((await runSiteAct(env, (await siteById(env.DB, site.id, 0))!, now)).stalledSent).toBe(1);
+    const sent = await env.DB.prepare("SELECT body FROM webhook_deliveries WHERE webhook_id = ?").bind(hook.id).first<{ body: string }>();
+    const { rule: _, ...row } = JSON.parse(sent!.body).data;
+    expect(row).toEqual(before.people[0]);
+    // The last touchpoint and the contact channel came from the person's state.
+    expect(row).toMatchObject({ userIds: ["aged-1"], contactChannel: "phone", lastTouchpoint: { channel: "phone", event: "quote_requested" } });
+  });
+
   it("sends each stalled person once per rule and start, across runs, with the /stalled row as data", async () => {
     const site = await createSite();
     const now = Date.now();
