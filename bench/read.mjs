@@ -37,11 +37,17 @@ const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil(p * sort
 /** Stores one event and waits until the read API shows it, so every next answer is recomputed. */
 async function storeOnePing(url, site, headers, secretKey) {
   const messageId = `bench-ping-${Date.now()}-${Math.random().toString(36).slice(2)}`;
-  const res = await fetch(`${url}/v1/batch`, {
+  const send = () => fetch(`${url}/v1/batch`, {
     method: "POST",
     headers: { authorization: `Basic ${Buffer.from(`${secretKey}:`).toString("base64")}`, "content-type": "application/json" },
     body: JSON.stringify({ batch: [{ type: "track", event: "bench_ping", userId: "bench", messageId }] }),
   });
+  let res = await send();
+  // wrangler's dev proxy answers 503 while it restarts the worker (seen right after a 1M bulk load).
+  for (let attempt = 0; res.status === 503 && attempt < 5; attempt++) {
+    await new Promise((r) => setTimeout(r, 2000));
+    res = await send();
+  }
   if (!res.ok) throw new Error(`ingest answered ${res.status}`);
   const t0 = Date.now();
   for (let replayed = false; Date.now() < t0 + 30_000; await new Promise((r) => setTimeout(r, 100))) {
