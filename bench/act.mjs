@@ -12,7 +12,7 @@ async function storedEvents(url) {
 }
 
 /** Stored events once the queue has drained (two reads 2 s apart agree). */
-async function settled(url) {
+export async function settled(url) {
   let stored = await storedEvents(url);
   for (let last = -1; stored !== last; ) {
     await new Promise((r) => setTimeout(r, 2000));

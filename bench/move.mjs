@@ -3,23 +3,10 @@
 // `npm run bench -- move`; BENCH_MOVE_PEOPLE (default 3000).
 import { seed } from "../scripts/seed.mjs";
 import { DEMO } from "../scripts/dev-server.mjs";
+import { settled } from "./act.mjs";
 
 const admin = { authorization: `Bearer ${DEMO.adminToken}`, "content-type": "application/json" };
 const READS = ["/overview", "/channels", "/attribution", "/journeys/stats", "/event-names"];
-
-async function storedEvents(url) {
-  return (await (await fetch(`${url}/api/admin/stats?site=demo`, { headers: admin })).json()).events;
-}
-
-async function settled(url) {
-  let stored = await storedEvents(url);
-  for (let last = -1; stored !== last; ) {
-    await new Promise((r) => setTimeout(r, 2000));
-    last = stored;
-    stored = await storedEvents(url);
-  }
-  return stored;
-}
 
 async function answers(url, range) {
   const out = {};

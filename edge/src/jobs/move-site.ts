@@ -51,9 +51,9 @@ export interface MoveState {
 
 export const isMoveStep = (body: unknown): body is MoveStep => (body as MoveStep | null)?.kind === "move";
 
-/** Rows copied or deleted per step: a few dozen D1 queries, far inside an invocation's limits. */
-const ROWS_PER_STEP = 5000;
-const DELETE_SLICE = 1000;
+/** Rows copied or deleted per step: about 45 D1 queries (20 pages of 1,000 and their inserts), far inside an invocation's limits; each step also waits for its queue batch (up to 1 s), so fewer, bigger steps move faster. */
+const ROWS_PER_STEP = 20_000;
+const DELETE_SLICE = 5000;
 
 type Env = SiteDatabases & Pick<Bindings, "QUEUE">;
 
