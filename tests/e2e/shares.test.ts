@@ -104,4 +104,16 @@ describe("shared links", () => {
     await page.getByText("This shared link was revoked or has expired").waitFor();
     expect(await page.locator("nav.views, [data-kpi]").count()).toBe(0);
   });
+
+  it("opens a people list only when named, with no CSV link (a plain link cannot carry the token)", async () => {
+    const res = await fetch(`${worker.url}/api/admin/sites/demo/shares`, { method: "POST", headers: ADMIN, body: JSON.stringify({ views: ["stalled"] }) });
+    const { url } = (await res.json()) as { url: string };
+    const page = await freshPage();
+    await page.goto(url);
+    await page.locator("#view.view-stalled").waitFor();
+    expect(await navLabels(page)).toEqual(["Stalled"]);
+    await page.getByText("Stalled journeys").waitFor();
+    expect(await page.getByRole("link", { name: "Export CSV" }).count()).toBe(0);
+    expect(problems).toEqual([]);
+  });
 });

@@ -78,7 +78,7 @@ export function createClient(options: ClientOptions = {}) {
       await request("/api/logout", { method: "POST" });
     },
     site(siteId: string) {
-      return createSiteClient(siteId, request);
+      return createSiteClient(siteId, request, options.shareToken !== undefined);
     },
     /** The admin API for a site's webhooks (the admin's session only). */
     act(siteId: string) {
@@ -90,13 +90,16 @@ export function createClient(options: ClientOptions = {}) {
 export type Client = ReturnType<typeof createClient>;
 export type SiteClient = ReturnType<typeof createSiteClient>;
 
-function createSiteClient(siteId: string, request: (path: string, init?: RequestInit) => Promise<unknown>) {
+function createSiteClient(siteId: string, request: (path: string, init?: RequestInit) => Promise<unknown>, shared = false) {
   const base = `/api/sites/${encodeURIComponent(siteId)}`;
   const get = async (path: string, query: Query = {}) => obj(await request(`${base}${path}${toSearch(query)}`));
 
   return {
-    /** A same-origin link for downloads (the cookie authenticates it). */
-    url: (path: string, query: Query = {}): string => `${base}${path}${toSearch(query)}`,
+    /**
+     * A same-origin link for downloads (the cookie authenticates it); null through a shared link,
+     * whose token a plain link cannot carry (it never goes in a URL a server sees).
+     */
+    url: (path: string, query: Query = {}): string | null => (shared ? null : `${base}${path}${toSearch(query)}`),
     /** With `compare` in the query, also the previous range's numbers. */
     overview: async (query: Query) => compared(readOverview)(await get("/overview", query)),
     timeseries: async (query: Query) => list(readTimePoint)((await get("/timeseries", { interval: "day", ...query })).points),

@@ -47,7 +47,7 @@ export function StalledView({ api, act, query, route }: ViewProps) {
       <${EventSelect} label="Started" value=${started} names=${names.data ?? []} onChange=${(name: string) => set({ started: name })} />
       <${EventSelect} label="Expected" value=${expected} names=${names.data ?? []} onChange=${(name: string) => set({ expected: name })} />
       <${ChoiceSelect} label="After" value=${after} options=${WAITS} onChange=${(v: string) => set({ after: v })} />
-      <a class="button" href=${csv} download=${`stalled-${started}-${expected}.csv`}>Export CSV</a>
+      ${csv && html`<a class="button" href=${csv} download=${`stalled-${started}-${expected}.csv`}>Export CSV</a>`}
       ${act && html`<${SaveRule} act=${act} started=${started} expected=${expected} after=${after} />`}
     </div>
     <${Loadable} state=${state} isEmpty=${(people: StalledPerson[]) => people.length === 0} empty="Nobody is stalled: every one of them followed through.">

@@ -27,6 +27,7 @@ export function ValueView({ api, query, route }: ViewProps) {
   const feedback = useFetch(() => api.feedback(feedbackQuery), JSON.stringify(feedbackQuery));
   const segments = useFetch(() => api.valueSegments(query), JSON.stringify(query));
   const atRisk = useFetch(() => api.atRisk({ ...query, limit: 50 }), JSON.stringify(query));
+  const csv = api.url("/at-risk", { ...query, format: "csv" });
 
   return html`
     <${Section} title="Costs and returns" hint="Media spend plus operational unit costs, against what the model credits each group with.">
@@ -85,7 +86,7 @@ export function ValueView({ api, query, route }: ViewProps) {
       <//>
     <//>
     <${Section} title="About to leave" hint="Churn risk learned from this site's history; each score lists what raised it, and the channel most worth a touch now.">
-      <div class="controls"><a class="button" href=${api.url("/at-risk", { ...query, format: "csv" })} download="at-risk.csv">Export CSV</a></div>
+      ${csv && html`<div class="controls"><a class="button" href=${csv} download="at-risk.csv">Export CSV</a></div>`}
       <${Loadable} state=${atRisk} isEmpty=${(p: AtRiskPerson[]) => p.length === 0} empty="Nobody looks at risk.">
         ${(people: AtRiskPerson[]) => html`<div class="table-wrap"><table class="at-risk">
           <thead><tr><th scope="col">Person</th><th scope="col" class="num">Risk</th><th scope="col">Stage</th><th scope="col">Next best touchpoint</th><th scope="col">Why</th></tr></thead>
