@@ -70,6 +70,9 @@ const adminCall = async (path: string, method = "GET", body?: unknown) => {
   return { status: res.status, body: res.status === 204 ? null : await res.json<any>() };
 };
 
+const saveSegment = (site: TestSite, body: unknown) => SELF.fetch(`${BASE}/api/sites/${site.id}/segments`,
+  { method: "POST", headers: { authorization: `Bearer ${site.readToken}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+
 /** Every answer a site's dashboard and admin would read, keyed by path: read API, timeline, Act, costs, export. */
 async function answers(site: TestSite, tag: string): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
@@ -79,6 +82,9 @@ async function answers(site: TestSite, tag: string): Promise<Record<string, unkn
     out[path] = body;
   }
   out.timeline = await read(site, `/people/${tag}-b1/timeline`);
+  out.segments = await read(site, "/segments");
+  // A saved segment narrows a read: its id must still name the same people after a move.
+  for (const { id } of (out.segments as { segments: { id: string }[] }).segments) out[`/overview?segment=${id}`] = await get(site, `/overview?segment=${id}`);
   for (const path of ["webhooks", "rules", "alerts", "spend", "unit-costs", `people/${tag}-b2/export`]) {
     out[path] = (await adminCall(`/sites/${site.id}/${path}`)).body;
   }
@@ -166,7 +172,7 @@ describe("sites placed on databases", () => {
 
     it("answers every read endpoint with the site's own data only", async () => {
       const [ofA, ofB] = [await answers(a, "aa"), await answers(b, "bb")];
-      expect(Object.keys(ofA).length).toBe(ENDPOINTS.length + 7);
+      expect(Object.keys(ofA).length).toBe(ENDPOINTS.length + 8);
       for (const [mine, other] of [[ofA, "bb"], [ofB, "aa"]] as const) {
         for (const [path, body] of Object.entries(mine)) {
           const text = JSON.stringify(body);
@@ -196,8 +202,10 @@ describe("sites placed on databases", () => {
     expect((await adminCall(`/sites/${site.id}/spend`, "PUT", { rows: [{ day: iso(base).slice(0, 10), channel: "email", campaign: "mv-spring", amount: 12.5 }] })).status).toBe(200);
     expect((await adminCall(`/sites/${site.id}/unit-costs`, "PUT", { phone: 4.2 })).status).toBe(200);
     expect((await adminCall(`/sites/${site.id}/maintenance`, "POST")).status).toBe(200);
+    expect((await saveSegment(site, { name: "buyers", filter: { did: "purchase" } })).status).toBe(201);
 
     const before = await answers(site, "mv");
+    expect((before["/overview?segment=" + (before.segments as any).segments[0].id] as any).people).toBe(3);
     const rowsBefore = await rowsIn(env.DB, site.id);
     expect(rowsBefore.events).toBe(sent.length);
 
@@ -209,6 +217,9 @@ describe("sites placed on databases", () => {
     const during = await adminCall(`/sites/${site.id}/unit-costs`, "PUT", { phone: 1 });
     expect([200, 409]).toContain(during.status);
     if (during.status === 409) expect(during.body.error.code).toBe("site_moving");
+    const segmentDuring = await saveSegment(site, { name: "late", filter: { did: "unsubscribe" } });
+    expect(segmentDuring.status).toBe(409);
+    expect((await segmentDuring.json<any>()).error.code).toBe("site_moving");
     const done = await waitFor(() => adminCall(`/sites/${site.id}/move`), (r) => r.body.move.phase === "done", 120_000);
     expect(done.body).toMatchObject({ database: "SITE_DB_1", movingTo: null });
     site.database = "SITE_DB_1";
