@@ -116,7 +116,7 @@ describe("referral exclusions in Settings", () => {
     await box.fill("checkout.stripe.com\nhttps://www.Partner.example/deals");
     await page.getByRole("button", { name: "Save exclusions" }).click();
     await expect.poll(() => page.locator("form.excluded-referrers [role=status]").textContent()).toContain("Saved 2 hosts");
-    expect(await box.inputValue()).toBe("checkout.stripe.com\npartner.example");
+    await expect.poll(() => box.inputValue()).toBe("checkout.stripe.com\npartner.example");
     const site = await (await fetch(`${worker.url}/api/admin/sites/demo`, { headers: { authorization: `Bearer ${DEMO.adminToken}` } })).json() as { excludedReferrers: string[] };
     expect(site.excludedReferrers).toEqual(["checkout.stripe.com", "partner.example"]);
   });

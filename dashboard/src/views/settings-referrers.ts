@@ -1,5 +1,5 @@
 import { html } from "htm/preact";
-import { useEffect, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import type { ActClient } from "../api/act";
 import type { SiteReferralSettings } from "../api/types";
 import { Loadable } from "../components/loadable";
@@ -19,15 +19,14 @@ export function ReferralExclusions({ act }: { act: ActClient }) {
 
 function EditHosts({ act, initial }: { act: ActClient; initial: string[] }) {
   const [text, setText] = useState(initial.join("\n"));
-  const [saved, setSaved] = useState<string[]>(initial);
   const [status, setStatus] = useState<{ error: boolean; text: string } | null>(null);
-  useEffect(() => setText(saved.join("\n")), [saved]);
   const submit = (e: Event) => {
     e.preventDefault();
     setStatus(null);
     const hosts = text.split(/[\n,]/).map((h) => h.trim()).filter(Boolean);
     act.setExcludedReferrers(hosts).then(
-      (s) => { setSaved(s.excludedReferrers); setStatus({ error: false, text: `Saved ${s.excludedReferrers.length} hosts.` }); },
+      // The list as the server normalized it, shown in the same render as the confirmation.
+      (s) => { setText(s.excludedReferrers.join("\n")); setStatus({ error: false, text: `Saved ${s.excludedReferrers.length} hosts.` }); },
       (err: Error) => setStatus({ error: true, text: err.message }),
     );
   };
