@@ -7,7 +7,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { unpackJourney } from "../../edge/src/core/journey-pack";
 import { storePayloads } from "../../edge/src/pipeline/consumer";
-import { attribute, toAttributionJourneys } from "../../edge/src/query/attribution/attribute";
+import { attribute, GROUP_BYS, toAttributionJourneys } from "../../edge/src/query/attribution/attribute";
 import { attributionOf, digestOf, packDigest, pathJourneys, type JourneyDigest } from "../../edge/src/query/journey-digest";
 import { channelCount, pathJourneyOf, summarize, summaryOf, touchpointHistogram } from "../../edge/src/query/journey-stats";
 import type { Journey } from "../../edge/src/query/journeys";
@@ -31,7 +31,7 @@ const QUERIES: JourneyQuery[] = [
 function fromDigest(d: JourneyDigest) {
   const paths = pathJourneys(d);
   return {
-    attribution: (["channel", "source", "campaign"] as const).flatMap((by) => [attributionOf(d, by, "count"), attributionOf(d, by, "revenue")]),
+    attribution: GROUP_BYS.flatMap((by) => [attributionOf(d, by, "count"), attributionOf(d, by, "revenue")]),
     paths: topPaths(paths, 5, 20, "last"),
     transitions: transitions(paths),
     summary: summaryOf(paths, d.timesToConvert),
@@ -44,7 +44,7 @@ function fromDigest(d: JourneyDigest) {
 function fromJourneys(journeys: Journey[]) {
   const paths = journeys.map(pathJourneyOf);
   return {
-    attribution: (["channel", "source", "campaign"] as const).flatMap((by) => [attribute(toAttributionJourneys(journeys, by, "count")), attribute(toAttributionJourneys(journeys, by, "revenue"))]),
+    attribution: GROUP_BYS.flatMap((by) => [attribute(toAttributionJourneys(journeys, by, "count")), attribute(toAttributionJourneys(journeys, by, "revenue"))]),
     paths: topPaths(paths, 5, 20, "last"),
     transitions: transitions(paths),
     summary: summarize(journeys),

@@ -4,7 +4,7 @@
 // carry are kept beside it: time-decay credit (it depends on each touchpoint's age) and each
 // conversion's time to convert (the median needs every value). Digests add up, so a day's digest
 // is kept (load/journey-days.ts) and a range's answer sums days. Pure.
-import type { GroupBy } from "./api";
+import { GROUP_BYS, type GroupBy } from "./api";
 import { attribute, NONE } from "./attribution/attribute";
 import { timeDecay } from "./attribution/rules";
 import { newCredits, type AttributionJourney } from "./attribution/types";
@@ -59,7 +59,7 @@ export function digestOf(journeys: Journey[]): JourneyDigest {
     addShape(d, j.touchpoints.map((t) => [t.channel, t.source, t.campaign]), j.conversion !== null, 1, revenue);
     if (j.conversion === null || j.touchpoints.length === 0) continue;
     const weights = timeDecay(j.touchpoints.map((t) => ({ key: "", channel: t.channel, ts: t.ts })), j.endTs);
-    for (const by of ["channel", "source", "campaign"] as const) {
+    for (const by of GROUP_BYS) {
       j.touchpoints.forEach((t, i) => weights[i] > 0 && addCredit(d.timeDecay[by], t[by] ?? NONE, weights[i], weights[i] * revenue));
     }
   }
@@ -70,7 +70,7 @@ export function digestOf(journeys: Journey[]): JourneyDigest {
 /** Adds `from` into `into`. */
 export function addDigest(into: JourneyDigest, from: JourneyDigest): JourneyDigest {
   for (const s of from.shapes.values()) addShape(into, s.touches, s.converted, s.journeys, s.revenue);
-  for (const by of ["channel", "source", "campaign"] as const) {
+  for (const by of GROUP_BYS) {
     for (const [key, [count, revenue]] of from.timeDecay[by]) addCredit(into.timeDecay[by], key, count, revenue);
   }
   for (const t of from.timesToConvert) into.timesToConvert.push(t);
@@ -83,7 +83,7 @@ type Packed = { s: [ShapeTouch[], 0 | 1, number, number][]; t: [GroupBy, string,
 export function packDigest(d: JourneyDigest): string {
   const packed: Packed = {
     s: [...d.shapes.values()].map((s) => [s.touches, s.converted ? 1 : 0, s.journeys, s.revenue]),
-    t: (["channel", "source", "campaign"] as const).flatMap((by) => [...d.timeDecay[by]].map(([k, [c, r]]) => [by, k, c, r] as Packed["t"][number])),
+    t: GROUP_BYS.flatMap((by) => [...d.timeDecay[by]].map(([k, [c, r]]) => [by, k, c, r] as Packed["t"][number])),
     c: d.timesToConvert,
   };
   return JSON.stringify(packed);

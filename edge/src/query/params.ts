@@ -41,6 +41,9 @@ export interface Range {
   to: number;
 }
 
+/** Ranges include both ends. */
+export const inRange = (ts: number, r: Range): boolean => ts >= r.from && ts <= r.to;
+
 export interface Common extends Range {
   filter: TouchFilter;
 }

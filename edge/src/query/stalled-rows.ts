@@ -2,11 +2,10 @@
 // adviser needs to follow up. Shared by the read route and the follow-up rules of the cron (jobs/
 // imports it; it imports nothing of jobs/), so a webhook's `data` is exactly the row /stalled shows.
 import type { StalledPerson } from "./api";
-import type { Common } from "./params";
 import { namedEvents, touchpointsOf, userIdsOf, type LastTouchRow } from "./load/aggregates";
 import { partsOf } from "./load/horizon";
 import { statesOf } from "./load/state";
-import type { Range } from "./params";
+import { inRange, type Common, type Range } from "./params";
 import { byPerson } from "./load/sql";
 import { loadJourneys, type JourneyQuery } from "./load/journeys";
 import { stageEvents } from "./marketing/load";
@@ -68,7 +67,7 @@ async function lastTouches(db: D1Database, siteId: string, range: Range, people:
   const older: LastTouchRow[] = [];
   for (const [personId, s] of states) {
     // Newest first, ties in reverse of the state's order, as the raw part lists them.
-    for (const t of [...s.touches].reverse()) if (t.ts >= aged!.from && t.ts <= aged!.to) older.push({ personId, ts: t.ts, channel: t.channel, event: t.event ?? null });
+    for (const t of [...s.touches].reverse()) if (inRange(t.ts, aged!)) older.push({ personId, ts: t.ts, channel: t.channel, event: t.event ?? null });
   }
   return [...recent, ...older.sort((a, b) => b.ts - a.ts)];
 }

@@ -8,14 +8,13 @@ import { personMatches, touchMatches, unfiltered, type TouchFilter } from "../..
 import { peopleActiveIn } from "./person-spans";
 import type { ChannelRow, EventNameCount } from "../api";
 import { bucketStart, type Interval } from "../buckets";
-import type { Range } from "../params";
+import { inRange, type Range } from "../params";
 import { statesInRange } from "./state";
 import { personOfKeys } from "./sql";
 import * as raw from "./raw-counts";
 import { partsOf } from "./horizon";
 
 type States = Map<string, PersonState>;
-const inRange = (ts: number, r: Range) => ts >= r.from && ts <= r.to;
 const bump = <K>(m: Map<K, number>, k: K, by = 1) => m.set(k, (m.get(k) ?? 0) + by);
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 

@@ -4,8 +4,7 @@
 // journey_days holds, per site, conversion and UTC day of a journey's end, a digest and two
 // marks: triggers on the journeys table give `seq` a new random value whenever a journey of that
 // day is written or deleted (migrations 0013, 0016), and `built_seq` names the seq a digest was
-// built at. So a digest is
-// valid exactly when the two agree, whichever code wrote the journeys (pipeline, rebuild, erasure,
+// built at. So a digest is valid exactly when the two agree, whichever code wrote the journeys (pipeline, rebuild, erasure,
 // retention). A stale day is rebuilt here, from its journeys, the first time a question needs it;
 // the days at the range's two ends, which the range only partly covers, are always read as
 // journeys. Questions the digests cannot answer (a filter, a conversion or lookback the journeys
@@ -13,14 +12,15 @@
 import { DAY_MS, unfiltered } from "../journeys";
 import { addDigest, digestOf, emptyDigest, packDigest, unpackDigest, type JourneyDigest } from "../journey-digest";
 import { unpackJourney } from "../../core/journey-pack";
-import { journeysTableServes, LATER, loadJourneys, type JourneyQuery } from "./journeys";
+import { JOURNEYS_ENDING, journeysTableServes, LATER, loadJourneys, type JourneyQuery } from "./journeys";
 
-const JOURNEYS_IN = "SELECT person_id, end_ts, data FROM journeys WHERE site_id = ? AND conversion = ? AND end_ts BETWEEN ? AND ?";
+type JourneyRow = [personId: string, endTs: number, data: string];
+
+const digestRows = (rows: JourneyRow[]) => digestOf(rows.map(([personId, endTs, data]) => unpackJourney(personId, endTs, data)));
 
 async function journeysIn(db: D1Database, siteId: string, conversion: string, from: number, to: number): Promise<JourneyDigest> {
   if (from > to) return emptyDigest();
-  const rows = await db.prepare(JOURNEYS_IN).bind(siteId, conversion, from, to).raw<[string, number, string]>();
-  return digestOf(rows.map(([personId, endTs, data]) => unpackJourney(personId, endTs, data)));
+  return digestRows(await db.prepare(JOURNEYS_ENDING).bind(siteId, conversion, from, to).raw<JourneyRow>());
 }
 
 /** Rebuilds the stale days among `days` from their journeys, and keeps what it built. */
@@ -31,13 +31,13 @@ async function rebuildDays(db: D1Database, siteId: string, conversion: string, d
   const [seqs, ...rows] = await db.batch([
     db.prepare("SELECT day, seq FROM journey_days WHERE site_id = ? AND conversion = ? AND day IN (SELECT value FROM json_each(?))")
       .bind(siteId, conversion, JSON.stringify(days)),
-    ...days.map((day) => db.prepare(JOURNEYS_IN).bind(siteId, conversion, day * DAY_MS, (day + 1) * DAY_MS - 1)),
+    ...days.map((day) => db.prepare(JOURNEYS_ENDING).bind(siteId, conversion, day * DAY_MS, (day + 1) * DAY_MS - 1)),
   ]);
   const seqOf = new Map((seqs.results as { day: number; seq: number }[]).map((r) => [r.day, r.seq]));
   const built = days.map((day, i) => ({
     day,
     seq: seqOf.get(day)!,
-    digest: digestOf((rows[i].results as { person_id: string; end_ts: number; data: string }[]).map((r) => unpackJourney(r.person_id, r.end_ts, r.data))),
+    digest: digestRows((rows[i].results as { person_id: string; end_ts: number; data: string }[]).map((r) => [r.person_id, r.end_ts, r.data])),
   }));
   // Kept only if no write came since the snapshot (the seq is still the one it was built at).
   await db.batch(built.map((b) => db.prepare(
@@ -48,7 +48,7 @@ async function rebuildDays(db: D1Database, siteId: string, conversion: string, d
 
 // Parsed day digests this isolate holds, per site and conversion: a day's digest is fixed for a
 // given seq, so a busy site's next cold answer reads only the seqs, the partial days and whatever
-// day changed. Bounded: the oldest entries go first.
+// day changed. Bounded: past the bound, everything kept is dropped and parsed again as needed.
 const KEPT_MAX = 5_000;
 const keptDigests = new Map<string, Map<number, { seq: number; digest: JourneyDigest }>>();
 let keptCount = 0;

@@ -65,6 +65,9 @@ export interface JourneyQuery extends Range {
   version?: string;
 }
 
+/** One conversion's journeys ending in [from, to], as the pipeline keeps them. */
+export const JOURNEYS_ENDING = "SELECT person_id, end_ts, data FROM journeys WHERE site_id = ? AND conversion = ? AND end_ts BETWEEN ? AND ?";
+
 /**
  * People active both in the range and after it: the journeys table has their journeys as of now,
  * the question asks as of `to`. None when the range ends now, the default.
@@ -94,7 +97,7 @@ export async function loadJourneys(db: D1Database, siteId: string, q: JourneyQue
     return buildJourneys(touchpoints, conversions, q);
   }
   const [rows, later] = await Promise.all([
-    db.prepare("SELECT person_id, end_ts, data FROM journeys WHERE site_id = ? AND conversion = ? AND end_ts BETWEEN ? AND ?")
+    db.prepare(JOURNEYS_ENDING)
       .bind(siteId, q.conversion, q.from, q.to).raw<[string, number, string]>(),
     db.prepare(`SELECT person_id, data ${LATER}`).bind(siteId, q.to, q.from).raw<[string, string]>(),
   ]);

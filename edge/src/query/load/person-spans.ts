@@ -5,9 +5,8 @@
 // active after the range's end have their state read, to see what they did inside it.
 import type { StageCount } from "../api";
 import { unpackState } from "../../core/person-state";
-import type { Range } from "../params";
+import { inRange, type Range } from "../params";
 
-const inRange = (ts: number, r: Range) => ts >= r.from && ts <= r.to;
 
 /** People with at least one event in the range. */
 export async function peopleActiveIn(db: D1Database, siteId: string, range: Range): Promise<number> {

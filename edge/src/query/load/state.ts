@@ -3,7 +3,7 @@
 // after raw events age out of D1.
 import { conversionsOf, unpackState, type PersonState, type StateEvent } from "../../core/person-state";
 import { buildJourneys, touchMatches, type Conversion, type Journey, type PeopleSet, type Touch, type TouchFilter } from "../../core/journeys";
-import type { Range } from "../params";
+import { inRange, type Range } from "../params";
 import { sharedLoad } from "./sql";
 
 /** A person's state as it stood at `to`: what came later is not part of a question about the past. */
@@ -47,7 +47,7 @@ export function journeysOfStates(states: Map<string, PersonState>, q: Range & { 
 export function conversionsIn(states: Map<string, PersonState>, range: Range, name: string): Map<string, Conversion[]> {
   const out = new Map<string, Conversion[]>();
   for (const [personId, s] of states) {
-    const own = conversionsOf(s.events, name).filter((c) => c.ts >= range.from && c.ts <= range.to);
+    const own = conversionsOf(s.events, name).filter((c) => inRange(c.ts, range));
     if (own.length) out.set(personId, own);
   }
   return out;
@@ -57,7 +57,7 @@ export function conversionsIn(states: Map<string, PersonState>, range: Range, na
 export function touchesIn(states: Map<string, PersonState>, range: Range): Map<string, Touch[]> {
   const out = new Map<string, Touch[]>();
   for (const [personId, s] of states) {
-    const own = s.touches.filter((t) => t.ts >= range.from && t.ts <= range.to).map(asTouch);
+    const own = s.touches.filter((t) => inRange(t.ts, range)).map(asTouch);
     if (own.length) out.set(personId, own);
   }
   return out;
@@ -69,7 +69,7 @@ export function eventsIn(states: Map<string, PersonState>, range: Range, filter:
   const out = new Map<string, (StateEvent & { name: string })[]>();
   for (const [personId, s] of states) {
     const own = s.events.filter((e): e is StateEvent & { name: string } =>
-      e.name !== null && e.ts >= range.from && e.ts <= range.to && (only === null || only.has(e.name)) && touchMatches(e, filter));
+      e.name !== null && inRange(e.ts, range) && (only === null || only.has(e.name)) && touchMatches(e, filter));
     if (own.length) out.set(personId, own);
   }
   return out;

@@ -3,7 +3,7 @@
 // same before and after raw events age out of D1. Pure.
 import type { PersonState } from "../../core/person-state";
 import type { SegmentFilter } from "../api";
-import type { Range } from "../params";
+import { inRange, type Range } from "../params";
 
 export interface SegmentContext {
   /** The site's conversion events: their revenue ranks people for `highValue`. */
@@ -15,7 +15,6 @@ export interface SegmentContext {
 /** The share of the range's people, by revenue, that `highValue` keeps. */
 export const HIGH_VALUE_SHARE = 0.1;
 
-const inRange = (ts: number, r: Range) => ts >= r.from && ts <= r.to;
 
 /**
  * The people of the range (something of theirs in it) at or above the revenue of the
