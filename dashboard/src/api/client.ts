@@ -102,7 +102,6 @@ function createSiteClient(siteId: string, request: (path: string, init?: Request
     url: (path: string, query: Query = {}): string | null => (shared ? null : `${base}${path}${toSearch(query)}`),
     /** With `compare` in the query, also the previous range's numbers. */
     overview: async (query: Query) => compared(readOverview)(await get("/overview", query)),
-    timeseries: async (query: Query) => list(readTimePoint)((await get("/timeseries", { interval: "day", ...query })).points),
     /** The points, and with `compare` the previous range's points (same count, by position). */
     trend: async (query: Query) => {
       const body = compared(readTimeseriesPoints)(await get("/timeseries", { interval: "day", ...query }));

@@ -85,10 +85,8 @@ const PEOPLE_PER_READ = 20_000;
 export async function firstTouchChannels(db: D1Database, siteId: string, people: string[], to: number): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   for (let i = 0; i < people.length; i += PEOPLE_PER_READ) {
-    const rows = await db.prepare("SELECT person_id, data FROM person_state WHERE site_id = ? AND person_id IN (SELECT value FROM json_each(?))")
-      .bind(siteId, JSON.stringify(people.slice(i, i + PEOPLE_PER_READ))).raw<[string, string]>();
-    for (const [personId, data] of rows) {
-      const first = unpackState(data).touches[0];
+    for (const [personId, s] of await statesOf(db, siteId, people.slice(i, i + PEOPLE_PER_READ))) {
+      const first = s.touches[0];
       if (first && first.ts <= to) out.set(personId, first.channel);
     }
   }
