@@ -4,9 +4,9 @@ import { Hono, type Context } from "hono";
 import type { AppEnv } from "../env";
 import type { WebhookRow } from "../db/schema";
 import type { AlertRule, AlertsBody, FollowUpRule, RulesBody, CreatedWebhook, DeliveriesBody, Delivery, DeliveryQueued, Webhook, WebhookEvent, WebhookFormat, WebhooksBody, WebhookStatus } from "../query/api";
-import { apiError, siteMoving } from "../errors";
+import { apiError } from "../errors";
 import { randomToken } from "../auth/crypto";
-import { requireAdminSite } from "../auth/middleware";
+import { refuseWhileMoving, requireAdminSite } from "../auth/middleware";
 import { isPlainObject } from "../lib/guards";
 import { emit, enqueue, isLocal, siteWebhooks } from "./emit";
 import { parseAlertInput, parseRuleInput, parseWebhookInput } from "./input";
@@ -18,12 +18,8 @@ import { siteDb } from "../sites/site-db";
 export const actRoutes = new Hono<AppEnv>();
 // Only on these paths: the other /api/admin/sites/:site routes keep their own guard (token only).
 for (const path of ["/webhooks", "/webhooks/*", "/rules", "/rules/*", "/alerts", "/alerts/*"]) {
-  actRoutes.use(path, requireAdminSite(), async function refuseWhileMoving(c, next) {
-    // Webhooks, rules and alerts are the site's data: while it moves between databases they are read, not written.
-    const { movingTo } = c.get("site");
-    if (movingTo && c.req.method !== "GET") return c.json({ error: siteMoving(movingTo) }, 409);
-    await next();
-  });
+  // Webhooks, rules and alerts are the site's data.
+  actRoutes.use(path, requireAdminSite(), refuseWhileMoving());
 }
 
 type C = Context<AppEnv>;

@@ -3,29 +3,18 @@
 import { Hono } from "hono";
 import type { ApiError } from "@parcours/sdk/wire";
 import type { AppEnv } from "../env";
-import { apiError, invalidField, siteMoving } from "../errors";
+import { invalidField } from "../errors";
 import { isPlainObject } from "../lib/guards";
-import { siteNow } from "../sites/catalog";
+import { loadSite, refuseWhileMoving } from "../auth/middleware";
 import { siteDb } from "../sites/site-db";
 
 export const costRoutes = new Hono<AppEnv>();
 
 // Costs of a site that does not exist would be stored and never read: refuse them.
-costRoutes.use("/sites/:site/*", async function requireKnownSite(c, next) {
-  const site = await siteNow(c.env.DB, c.req.param("site")!);
-  if (!site) return c.json({ error: apiError("not_found", "no such site", "site") }, 404);
-  c.set("site", site);
-  await next();
-});
-
-// Costs are the site's data: while it moves between databases they are read, not written.
-for (const path of ["/sites/:site/spend", "/sites/:site/unit-costs"]) {
-  costRoutes.on(["PUT", "POST", "DELETE"], path, async function refuseWhileMoving(c, next) {
-    const { movingTo } = c.get("site");
-    if (movingTo) return c.json({ error: siteMoving(movingTo) }, 409);
-    await next();
-  });
-}
+costRoutes.use("/sites/:site/*", loadSite());
+// Costs are the site's data: not written while it moves (only these paths: the router is mounted
+// beside the other admin site routes, /move among them).
+for (const path of ["/sites/:site/spend", "/sites/:site/unit-costs"]) costRoutes.use(path, refuseWhileMoving());
 
 export interface SpendRow { day: string; channel: string; campaign: string; amount: number }
 

@@ -4,7 +4,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
 import { every } from "hono/combine";
 import type { AppEnv, Bindings } from "../env";
-import { apiError } from "../errors";
+import { apiError, siteMoving } from "../errors";
 import { safeEqual, sha256Hex } from "./crypto";
 import { siteById, siteBySecretKey, siteByWriteKey, siteNow } from "../sites/catalog";
 import { COOKIE, verifySession, type SessionClaims } from "./session";
@@ -96,6 +96,15 @@ export function loadSite(): MiddlewareHandler<AppEnv> {
     const site = await siteNow(c.env.DB, c.req.param("site") ?? "");
     if (!site) return c.json({ error: apiError("not_found", "no such site", "site") }, 404);
     c.set("site", site);
+    await next();
+  };
+}
+
+/** After loadSite: while the site's data moves between databases it is read, not written (409). */
+export function refuseWhileMoving(): MiddlewareHandler<AppEnv> {
+  return async function refuseWhileMoving(c, next) {
+    const { movingTo } = c.get("site");
+    if (movingTo && c.req.method !== "GET") return c.json({ error: siteMoving(movingTo) }, 409);
     await next();
   };
 }
