@@ -48,8 +48,14 @@ export function ownHosts(allowedOrigins: readonly string[]): string[] {
 }
 
 /** Every host whose referrer counts as none for this site: its list (or the default) and its own. */
+// Ingest asks once per message; the list only changes with the settings object (the catalog
+// keeps one per site for a while), so it is worked out once per object.
+const hostsOf = new WeakMap<object, string[]>();
+
 export function excludedReferrerHosts(settings: Pick<SiteSettings, "allowedOrigins" | "excludedReferrers">): string[] {
-  return [...(settings.excludedReferrers ?? DEFAULT_EXCLUDED_REFERRERS), ...ownHosts(settings.allowedOrigins)];
+  let hosts = hostsOf.get(settings);
+  if (!hosts) hostsOf.set(settings, (hosts = [...(settings.excludedReferrers ?? DEFAULT_EXCLUDED_REFERRERS), ...ownHosts(settings.allowedOrigins)]));
+  return hosts;
 }
 
 /** Whether a referrer host is a listed one or a subdomain of one. */
