@@ -8,7 +8,7 @@ export const DEFAULT_RAW_RETENTION_DAYS = 90;
 // D1 caps what one statement may take; deleting in slices keeps each one short.
 const SLICE = 5_000;
 
-async function deleteInSlices(db: D1Database, table: "events" | "sessions" | "page_engagement", where: string, params: unknown[]): Promise<number> {
+export async function deleteInSlices(db: D1Database, table: "events" | "sessions" | "page_engagement" | "rebuild_events", where: string, params: unknown[]): Promise<number> {
   const key = table === "events" ? "id" : "rowid";
   let total = 0;
   for (;;) {

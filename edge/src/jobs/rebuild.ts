@@ -14,7 +14,9 @@ import { sitesNow } from "../sites/catalog";
 import { SiteMoving } from "../sites/move-fence";
 import { siteDb, type SiteDatabases } from "../sites/site-db";
 import { journeysKey, refreshPeople, writePeople } from "../pipeline/journey-state";
-import { upsertSessions } from "../pipeline/store";
+import { defaultId, upsertSessions } from "../pipeline/store";
+import { DEFAULT_GAP_MIN } from "../pipeline/consumer";
+import { deleteInSlices } from "./age-raw";
 import { isEngagementReport } from "../pipeline/engagement";
 import { identKeyOf } from "../pipeline/stitch";
 import { chunks, CHUNK } from "../pipeline/chunks";
@@ -36,7 +38,6 @@ export const isRebuildStep = (body: unknown): body is RebuildStep => (body as Re
 const PEOPLE_PER_STEP = 200;
 // Archived events read per step: parsing and staging them stays well inside a queue invocation's limits.
 const EVENTS_PER_STEP = 20_000;
-const DEFAULT_GAP_MIN = 30;
 
 type Env = SiteDatabases & Pick<Bindings, "QUEUE" | "ARCHIVE">;
 
@@ -96,11 +97,7 @@ export async function rebuildStep(env: Env, step: RebuildStep, now = Date.now())
     return;
   }
   // What is still staged belongs to no one now (erased, or never stored): it goes, in slices.
-  for (;;) {
-    const r = await db.prepare(`DELETE FROM rebuild_events WHERE rowid IN (SELECT rowid FROM rebuild_events WHERE site_id = ?1 LIMIT 5000)
-      AND EXISTS (SELECT 1 FROM journey_meta WHERE site_id = ?1 AND ${CURRENT})`).bind(site.id, run).run();
-    if (r.meta.changes < 5000) break;
-  }
+  await deleteInSlices(db, "rebuild_events", `site_id = ?1 AND EXISTS (SELECT 1 FROM journey_meta WHERE site_id = ?1 AND ${CURRENT})`, [site.id, run]);
   await db.prepare(
     `UPDATE journey_meta SET rebuild_done = rebuild_done + ?3, rebuild_state = 'done', rebuild_phase = NULL, rebuild_cursor = NULL, journeys_key = ?4
      WHERE site_id = ?1 AND ${CURRENT}`).bind(site.id, run, done, journeysKey(site.settings)).run();
@@ -184,7 +181,7 @@ async function rebuildPeople(db: D1Database, site: { id: string; settings: Param
   const rebuiltKeys: string[] = [];
   const sessions: Parameters<typeof upsertSessions>[2] = [];
   const updates: [string, string, string | null, number][] = [];
-  const newId = () => "s_" + crypto.randomUUID().replace(/-/g, "").slice(0, 20);
+  const newId = () => defaultId("s_");
   for (const { personId, keys: own } of people) {
     if (!own.some((k) => byKey.has(k))) {
       fallback.push(...own);

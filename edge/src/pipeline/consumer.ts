@@ -10,7 +10,7 @@ import { enqueue } from "./enqueue";
 import { refreshPeople } from "./journey-state";
 import { siteDb, type SiteDatabases } from "../sites/site-db";
 
-const DEFAULT_GAP_MIN = 30;
+export const DEFAULT_GAP_MIN = 30;
 
 export interface StoredTotals {
   stored: number;

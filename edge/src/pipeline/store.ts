@@ -25,7 +25,7 @@ export interface StoreResult {
   messageIds: string[];
 }
 
-const defaultId = (prefix: string) => prefix + crypto.randomUUID().replace(/-/g, "").slice(0, 20);
+export const defaultId = (prefix: string) => prefix + crypto.randomUUID().replace(/-/g, "").slice(0, 20);
 
 const json = (v: unknown) => JSON.stringify(v);
 
