@@ -7,7 +7,8 @@ import { DEMO } from "../scripts/dev-server.mjs";
 
 const admin = { authorization: `Bearer ${DEMO.adminToken}`, "content-type": "application/json" };
 
-async function storedEvents(url) {
+/** Events stored for the demo site (admin stats). */
+export async function storedEvents(url) {
   return (await (await fetch(`${url}/api/admin/stats?site=demo`, { headers: admin })).json()).events;
 }
 

@@ -5,6 +5,8 @@
 import { pathToFileURL } from "node:url";
 import { seed } from "../scripts/seed.mjs";
 import { DEMO } from "../scripts/dev-server.mjs";
+import { settled, storedEvents } from "./act.mjs";
+import { storeOnePing } from "./read.mjs";
 
 const QUESTIONS = ["/overview", "/timeseries?interval=day", "/attribution?group_by=channel", "/funnel?steps=view_product,add_to_cart,purchase", "/paths?to=purchase"];
 const SEGMENTS = [
@@ -16,25 +18,6 @@ const SEGMENTS = [
 const headers = { authorization: `Bearer ${DEMO.site.readToken}` };
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-async function stored(url) {
-  const r = await fetch(`${url}/api/admin/stats?site=demo`, { headers: { authorization: `Bearer ${DEMO.adminToken}` } });
-  return (await r.json()).events;
-}
-
-async function ping(url) {
-  const messageId = `bench-ping-${Date.now()}-${Math.random().toString(36).slice(2)}`;
-  await fetch(`${url}/v1/batch`, {
-    method: "POST",
-    headers: { authorization: `Basic ${Buffer.from(`${DEMO.site.secretKey}:`).toString("base64")}`, "content-type": "application/json" },
-    body: JSON.stringify({ batch: [{ type: "track", event: "bench_ping", userId: "bench", messageId }] }),
-  });
-  for (const until = Date.now() + 30_000; Date.now() < until; await new Promise((r) => setTimeout(r, 100))) {
-    const { events } = await (await fetch(`${url}/api/sites/demo/events?limit=1`, { headers })).json();
-    if (events[0]?.messageId === messageId) return;
-  }
-  throw new Error("the ping event was not stored within 30 s");
-}
-
 async function timed(url, path) {
   const t0 = performance.now();
   const res = await fetch(`${url}/api/sites/demo${path}`, { headers });
@@ -44,9 +27,9 @@ async function timed(url, path) {
 }
 
 export async function run({ url, people = 3000, rounds = 3, warmRuns = 10 }) {
-  if ((await stored(url)) < people * 10) {
+  if ((await storedEvents(url)) < people * 10) {
     await seed({ url, key: DEMO.site.secretKey, people });
-    for (let last = -1, n = await stored(url); n !== last; await new Promise((r) => setTimeout(r, 2000))) [last, n] = [n, await stored(url)];
+    await settled(url);
   }
   const segments = [];
   for (const [name, filter] of SEGMENTS) {
@@ -62,7 +45,7 @@ export async function run({ url, people = 3000, rounds = 3, warmRuns = 10 }) {
     for (const [variant, path] of variants) {
       const cold = [];
       for (let i = 0; i < rounds; i++) {
-        await ping(url);
+        await storeOnePing(url, "demo", headers, DEMO.site.secretKey);
         cold.push(await timed(url, path));
       }
       const warm = [];

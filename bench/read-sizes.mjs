@@ -6,13 +6,9 @@ import { DEMO } from "../scripts/dev-server.mjs";
 import * as read from "./read.mjs";
 import * as storage from "./storage.mjs";
 import { bulkSeed } from "./bulk-load.mjs";
+import { storedEvents } from "./act.mjs";
 
 const EVENTS_PER_PERSON = 17.4; // what the seed generator produces on average
-
-async function storedEvents(url) {
-  const r = await fetch(`${url}/api/admin/stats?site=demo`, { headers: { authorization: `Bearer ${DEMO.adminToken}` } });
-  return (await r.json()).events;
-}
 
 /**
  * Waits until `want` events are stored. Locally the queue sometimes holds a few batches back for

@@ -35,7 +35,7 @@ const PAGE = ["/overview", "/attribution?group_by=channel", "/paths?to=purchase&
 const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
 
 /** Stores one event and waits until the read API shows it, so every next answer is recomputed. */
-async function storeOnePing(url, site, headers, secretKey) {
+export async function storeOnePing(url, site, headers, secretKey) {
   const messageId = `bench-ping-${Date.now()}-${Math.random().toString(36).slice(2)}`;
   const send = () => fetch(`${url}/v1/batch`, {
     method: "POST",
