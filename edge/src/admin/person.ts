@@ -2,7 +2,6 @@
 // (so every rollup computed from them forgets the person too) and their messages in the R2 archive.
 import type { Bindings } from "../env";
 import type { QueuePayload } from "../pipeline/payload";
-import { siteDbById, type SiteDatabases } from "../sites/site-db";
 
 export interface PersonKeys { personId: string; keys: string[]; userIds: string[]; anonymousIds: string[] }
 
@@ -68,10 +67,10 @@ async function eraseFromArchive(bucket: R2Bucket, siteId: string, p: PersonKeys)
   return rewritten;
 }
 
-export async function deletePerson(env: SiteDatabases & Pick<Bindings, "ARCHIVE">, siteId: string, id: string) {
-  const db = await siteDbById(env, siteId, 0);
-  const p = db && await resolvePerson(db, siteId, id);
-  if (!db || !p) return null;
+/** `db` is the site's database now (siteNow, not a cached record: a move may just have switched it). */
+export async function deletePerson(env: Pick<Bindings, "ARCHIVE">, db: D1Database, siteId: string, id: string) {
+  const p = await resolvePerson(db, siteId, id);
+  if (!p) return null;
   const k = keysParam(p);
   const [events] = await db.batch([
     db.prepare("DELETE FROM events WHERE site_id = ?1 AND ident_key IN (SELECT value FROM json_each(?2))").bind(siteId, k),

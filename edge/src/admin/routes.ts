@@ -17,7 +17,7 @@ import { maintainSite } from "../scheduled";
 import { historyRoutes } from "./history";
 import { moveStateOf, startMove } from "../jobs/move-site";
 import { databaseLoads, leastLoaded } from "../sites/placement";
-import { siteDatabases, siteDb, siteDbById } from "../sites/site-db";
+import { siteDatabases, siteDb } from "../sites/site-db";
 
 export const adminRoutes = new Hono<AppEnv>();
 adminRoutes.use("*", requireAdmin());
@@ -204,14 +204,14 @@ adminRoutes.post("/replay", async (c) => {
 });
 
 adminRoutes.get("/sites/:site/people/:personId/export", async (c) => {
-  const db = await siteDbById(c.env, c.req.param("site"), 0);
-  const data = db && await exportPerson(db, c.req.param("site"), c.req.param("personId"));
+  const site = await siteNow(c.env.DB, c.req.param("site"));
+  const data = site && await exportPerson(siteDb(c.env, site), site.id, c.req.param("personId"));
   return data ? c.json(data) : c.json({ error: apiError("not_found", "no such person", "personId") }, 404);
 });
 
 adminRoutes.delete("/sites/:site/people/:personId", async (c) => {
   const site = await siteNow(c.env.DB, c.req.param("site"));
   if (site?.movingTo) return c.json({ error: siteMoving(site.movingTo) }, 409);
-  const r = await deletePerson(c.env, c.req.param("site"), c.req.param("personId"));
+  const r = site && await deletePerson(c.env, siteDb(c.env, site), site.id, c.req.param("personId"));
   return r ? c.json(r) : c.json({ error: apiError("not_found", "no such person", "personId") }, 404);
 });
