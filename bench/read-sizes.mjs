@@ -85,14 +85,14 @@ async function ageAll(url, persistDir, events) {
   storage.print("after raw ageing", storage.tableBytes(persistDir), events);
 }
 
-export async function run({ url, sizes = [100_000, 1_000_000], persistDir, bulk = false }) {
+export async function run({ url, sizes = [100_000, 1_000_000], persistDir, bulk = false, age = true }) {
   const results = [];
   for (const [i, size] of sizes.entries()) {
     const events = bulk ? await bulkTo(url, size, i + 1, persistDir) : await growTo(url, size, i + 1);
     results.push({ events, ...(await read.run({ url })) });
     if (persistDir) storage.print(`at ${Math.round(events / 1000)}k`, storage.tableBytes(persistDir), events);
   }
-  if (persistDir) await ageAll(url, persistDir, results.at(-1).events);
+  if (persistDir && age) await ageAll(url, persistDir, results.at(-1).events);
   if (results.length >= 2) {
     const label = (r) => `${Math.round(r.events / 1000)}k`;
     console.log(`\nGrowth over ${results.map(label).join(", ")} stored events:`);

@@ -8,7 +8,7 @@
 import { pathToFileURL } from "node:url";
 import { DEMO } from "../scripts/dev-server.mjs";
 
-export const ENDPOINTS = [
+export const ALL_ENDPOINTS = [
   "/overview",
   "/events?limit=50",
   "/timeseries?interval=day",
@@ -74,6 +74,8 @@ async function timed(get, endpoint) {
  * @returns {Promise<{ events: number, rows: { endpoint: string, coldP50: number, coldMax: number, p50: number, p95: number, status: number }[] }>}
  */
 export async function run({ url, site = "demo", token = "demo-read-token", secretKey = "demo-secret-key", runs = 20, coldRounds = 3 }) {
+  const only = process.env.BENCH_ONLY?.split(",");
+  const ENDPOINTS = only ? ALL_ENDPOINTS.filter((e) => only.some((o) => e.startsWith(o))) : ALL_ENDPOINTS;
   const headers = { authorization: `Bearer ${token}` };
   const get = (path) => fetch(`${url}/api/sites/${site}${path}`, { headers });
   const cold = new Map(ENDPOINTS.map((e) => [e, []]));

@@ -1,6 +1,6 @@
 // `npm run bench`: starts the real worker (log level warn: per-request logging halves throughput)
 // on a fresh local state, and prints every benchmark's numbers and ratios. No pass/fail here.
-import { mkdtempSync, existsSync } from "node:fs";
+import { mkdtempSync, mkdirSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { startServer, ROOT } from "../scripts/dev-server.mjs";
@@ -12,7 +12,9 @@ import * as compareSegments from "./compare-segments.mjs";
 import * as move from "./move.mjs";
 
 // Parts to run, then options: `npm run bench -- read --sizes 100k,1m,10m` (`--http` loads the read
-// data set through the public ingest instead of the bench-only bulk route).
+// data set through the public ingest instead of the bench-only bulk route; `--data <dir>` keeps the
+// local state in <dir> and reuses it next time, loading only what a size still lacks, and skips the
+// raw ageing that would spoil it; BENCH_ONLY=/funnel,/stalled asks only the questions starting so).
 const argv = process.argv.slice(2);
 const option = (name) => (argv.includes(`--${name}`) ? argv[argv.indexOf(`--${name}`) + 1] : undefined);
 const only = argv.filter((a, i) => !a.startsWith("--") && !(i > 0 && argv[i - 1] === "--sizes"));
@@ -35,8 +37,10 @@ const port = Number(process.env.BENCH_PORT ?? 8788);
 // Each part gets its own fresh local state: the ingest load must not skew the read data set.
 // The cron stays off: locally it runs in the same single-threaded workerd as the requests, so its
 // minute-long sweeps at 1M events (churn scores, act) would sit in the middle of the timings.
+const dataDir = option("data");
 async function withServer(fn, vars = {}) {
-  const persistDir = mkdtempSync(path.join(tmpdir(), "parcours-bench-"));
+  const persistDir = dataDir ? path.resolve(dataDir) : mkdtempSync(path.join(tmpdir(), "parcours-bench-"));
+  if (dataDir) mkdirSync(persistDir, { recursive: true });
   const server = await startServer({ port, persistDir, cron: false, vars });
   try {
     return await fn(server.url, persistDir);
@@ -57,5 +61,5 @@ if (want("read")) {
   const list = option("sizes") ?? process.env.BENCH_SIZES;
   const sizes = list ? list.split(",").map(parseSize) : undefined;
   const bulk = !argv.includes("--http");
-  await withServer((url, persistDir) => readSizes.run({ url, sizes, persistDir, bulk }), bulk ? { PARCOURS_BENCH_BULK: "1" } : {});
+  await withServer((url, persistDir) => readSizes.run({ url, sizes, persistDir, bulk, age: !dataDir }), bulk ? { PARCOURS_BENCH_BULK: "1" } : {});
 }
