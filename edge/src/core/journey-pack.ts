@@ -1,7 +1,7 @@
 // A journey as the journeys table keeps it, as few bytes as it takes: the table holds every journey
 // of a site's history (read by the hundred thousand, and what one D1 can hold depends on it). Pure.
 import type { Conversion, Journey, Touch } from "./journeys";
-import { readStrings, stringTable, type PackedStrings } from "./string-table";
+import { placeTable, readStrings, stringTable, type PackedStrings } from "./string-table";
 
 // Version 2: [2, strings, places, times, conversion]
 // - strings: each channel, source, campaign, country, device once per journey (a value every site
@@ -21,16 +21,7 @@ type PackedV1 = { t: PackedTouch[] | null; c: [...PackedTouch, revenue: number |
 
 export function packJourney(j: Journey): string {
   const { strings, id: str } = stringTable();
-  const places: number[][] = [];
-  const placeIds = new Map<string, number>();
-  const place = (t: Touch): number => {
-    const row = [str(t.channel), str(t.source), str(t.campaign), str(t.country), str(t.device)];
-    while (row.length > 1 && row[row.length - 1] === -1) row.pop();
-    const key = row.join(",");
-    let id = placeIds.get(key);
-    if (id === undefined) placeIds.set(key, (id = places.push(row) - 1));
-    return id;
-  };
+  const { places, id: place } = placeTable(str);
   const itself = j.conversion !== null && j.touchpoints.length === 1 && j.touchpoints[0] === j.conversion;
   let times: number[] | null = null;
   if (!itself) {

@@ -3,7 +3,7 @@
 // raw events of the range (O(events)), and it outlives the raw events, which age out of D1.
 // Pure: rows in, state out; state in, text out.
 import type { Conversion, Touch } from "./journeys";
-import { readStrings, stringTable, type PackedStrings } from "./string-table";
+import { placeTable, readStrings, stringTable, type PackedStrings } from "./string-table";
 
 /** Where an event happened: its own columns (what filters match) and the channel it happened in. */
 export interface EventPlace {
@@ -105,17 +105,7 @@ interface PackedV2 {
 
 export function packState(state: PersonState): string {
   const { strings, id: str } = stringTable();
-  const places: number[][] = [];
-  const placeIds = new Map<string, number>();
-  const place = (p: Omit<EventPlace, "in">, inChannel: string): number => {
-    const row = [str(p.channel), str(p.source), str(p.campaign), str(p.country), str(p.device)];
-    if (inChannel !== p.channel) row.push(str(inChannel));
-    else while (row.length > 1 && row[row.length - 1] === -1) row.pop();
-    const key = row.join(",");
-    let id = placeIds.get(key);
-    if (id === undefined) placeIds.set(key, (id = places.push(row) - 1));
-    return id;
-  };
+  const { places, id: place } = placeTable(str);
   let last = 0;
   const t: number[] = [];
   for (const x of state.touches) {

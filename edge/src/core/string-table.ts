@@ -34,3 +34,32 @@ export function stringTable() {
 
 /** A row's string list as read back. */
 export const readStrings = (packed: PackedStrings): string[] => packed.map((s) => (typeof s === "number" ? COMMON[s] : s));
+
+/** Where a touchpoint or event happened, as a packed row names it. */
+export interface PlaceColumns {
+  channel: string;
+  source: string | null;
+  campaign: string | null;
+  country: string | null;
+  device: string | null;
+}
+
+/**
+ * Numbers places as a row is written: [channel, source, campaign, country, device] as string
+ * numbers from `str`, each distinct place once. Trailing nulls are left off, unless an `inChannel`
+ * other than the place's own follows as a sixth column (a person state's session channel).
+ */
+export function placeTable(str: (s: string | null) => number) {
+  const places: number[][] = [];
+  const ids = new Map<string, number>();
+  const id = (p: PlaceColumns, inChannel: string = p.channel): number => {
+    const row = [str(p.channel), str(p.source), str(p.campaign), str(p.country), str(p.device)];
+    if (inChannel !== p.channel) row.push(str(inChannel));
+    else while (row.length > 1 && row[row.length - 1] === -1) row.pop();
+    const key = row.join(",");
+    let n = ids.get(key);
+    if (n === undefined) ids.set(key, (n = places.push(row) - 1));
+    return n;
+  };
+  return { places, id };
+}
