@@ -1,5 +1,6 @@
 // SQL pieces every loader shares: the read API's row filters (events and sessions name the
 // filtered columns alike, so one clause serves both), row grouping, and the person of an identity.
+import { waitUntil } from "cloudflare:workers";
 import type { TouchFilter } from "../journeys";
 import { ParamError } from "../params";
 import { peopleFitSql } from "./horizon";
@@ -59,20 +60,44 @@ export const EVENT_CHANNEL = "CASE WHEN e.channel_explicit = 1 THEN e.channel EL
 // askers find the first one's rows instead of loading them again.
 // A waiter polls on a timer of its own rather than awaiting a promise another request resolves:
 // workerd cancels a request that waits with nothing of its own pending ("code had hung").
-// A holder that never comes back (its request cancelled) is taken over after HOLD_LIMIT_MS.
-const HOLD_LIMIT_MS = 30_000;
+// A request cancelled while it holds the load (the client went away: a dashboard changing view)
+// never runs its own `finally`. So the load is handed to waitUntil, which keeps the request alive
+// until the load settles and lets it release the hold (the rows it read are then shared as usual).
+// A holder killed outright all the same (waitUntil's grace after a cancel is limited) stops
+// beating: its beat is a timer of its request, which dies with it, and a waiter that sees no beat
+// for TAKE_OVER_MS takes the load over. A working holder beats even through a long D1 read.
+const BEAT_MS = 50;
+const TAKE_OVER_MS = 1_000;
 const POLL_MS = 10;
-let heldSince: number | null = null;
+let hold: { beats: number } | null = null;
 
 async function oneAtATime<T>(work: () => Promise<T>): Promise<T> {
-  while (heldSince !== null && Date.now() - heldSince < HOLD_LIMIT_MS) await new Promise((wake) => setTimeout(wake, POLL_MS));
-  heldSince = Date.now();
-  try {
-    return await work();
-  } finally {
-    heldSince = null;
+  let seen = -1;
+  let silent = 0;
+  // Silence counts this waiter's own polls, so a late timer (a busy isolate) never hurries a take-over.
+  while (hold !== null && silent * POLL_MS < TAKE_OVER_MS) {
+    if (hold.beats !== seen) [seen, silent] = [hold.beats, 0];
+    else silent++;
+    await new Promise((wake) => setTimeout(wake, POLL_MS));
   }
+  const mine = { beats: 0 };
+  hold = mine;
+  const beat = setInterval(() => mine.beats++, BEAT_MS);
+  const run = (async () => {
+    try {
+      return await work();
+    } finally {
+      clearInterval(beat);
+      // A holder taken over and finishing late leaves the newer hold alone.
+      if (hold === mine) hold = null;
+    }
+  })();
+  waitUntil(run.catch(() => {}));
+  return run;
 }
+
+/** Whether a whole-range load holds the isolate now (tests time their aborts by it). */
+export const loadHeld = (): boolean => hold !== null;
 
 /**
  * One load per key while the data version holds, so that the questions a dashboard asks of the
