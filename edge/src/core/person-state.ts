@@ -3,7 +3,8 @@
 // raw events of the range (O(events)), and it outlives the raw events, which age out of D1.
 // Pure: rows in, state out; state in, text out.
 import type { Conversion, Touch } from "./journeys";
-import { placeTable, readStrings, stringTable, type PackedStrings } from "./string-table";
+import { TextWriter } from "./packed-text";
+import { packedHead, placeTable, readPackedHead, readStrings, stringTable, type PackedStrings } from "./string-table";
 
 /** Where an event happened: its own columns (what filters match) and the channel it happened in. */
 export interface EventPlace {
@@ -76,17 +77,22 @@ export function withLate(state: PersonState, late: PersonState[]): PersonState {
 }
 
 // The text form. Strings are numbered once per person (a person's events repeat a few names and
-// places), times are deltas from the previous entry, and a place is one number: some 20 bytes an
-// event where the raw row and its indexes take some 650. Version 2, written now:
-// { v: 2, s: [strings, or numbers of core/string-table COMMON values], p: [[channel, source, campaign, country, device, in?] as string numbers,
-//     -1 = null, nulls at the end left off, `in` left off when it is the channel],
-//   t: flat [dt, kind, event?...] with kind = place * 4 + 1 when not a session start + 2 when the
-//     event that made it follows (a string number),
-//   e: flat [dt, name or -1, kind, stage?, revenue?...], the first dt from the first touchpoint, with kind = place * 4 + 1 when a stage
-//     follows + 2 when a revenue follows (0 is a revenue; null is none) }
-// Version 1 (rows written before, still read): the same strings and places with every place
-// column written, and one array per entry: t [[dt, place, 1 when not a session start (0 when only
-// the event follows)?, event?]...], e [[dt, name or -1, place, stage?, revenue?]...].
+// places), times are deltas from the previous entry, and a place is one number. Version 3, written
+// now, is core/packed-text's dense form: "3", then
+//   strings and places (core/string-table packedHead):
+//   places: count, then each as its length and its [channel, source, campaign, country, device, in?]
+//     as string numbers + 1 (0 = null), nulls at the end left off, `in` left off when it is the channel;
+//   touchpoints: count, then each dt (signed), kind = place * 4 + 1 when not a session start + 2
+//     when the event that made it follows, event?;
+//   events: count, then each dt (signed; the first from the first touchpoint), name + 1 (0 = none),
+//     kind = place * 4 + 1 when a stage follows + 2 when a revenue follows, stage?, revenue?
+// Some 10 bytes an event where version 2 took some 20 and the raw row and its indexes some 650.
+// Versions 1 and 2 (rows written before, still read; no migration rewrites them) are JSON:
+// version 2 { v: 2, s: [strings, or numbers of COMMON values], p: [places as above, -1 = null],
+//   t: flat [dt, kind, event?...], e: flat [dt, name or -1, kind, stage?, revenue?...] };
+// version 1 the same strings and places with every place column written, and one array per entry:
+//   t [[dt, place, 1 when not a session start (0 when only the event follows)?, event?]...],
+//   e [[dt, name or -1, place, stage?, revenue?]...].
 interface PackedV1 {
   v: 1;
   s: string[];
@@ -106,27 +112,29 @@ interface PackedV2 {
 export function packState(state: PersonState): string {
   const { strings, id: str } = stringTable();
   const { places, id: place } = placeTable(str);
+  // Entries are written after the strings and places they name, which they are numbered by.
+  const entries = new TextWriter();
   let last = 0;
-  const t: number[] = [];
+  entries.uint(state.touches.length);
   for (const x of state.touches) {
-    t.push(x.ts - last, place(x, x.channel) * 4 + (x.session ? 0 : 1) + (x.event === undefined ? 0 : 2));
-    if (x.event !== undefined) t.push(str(x.event));
+    entries.int(x.ts - last).uint(place(x, x.channel) * 4 + (x.session ? 0 : 1) + (x.event === undefined ? 0 : 2));
+    if (x.event !== undefined) entries.uint(str(x.event));
     last = x.ts;
   }
   // Events count from the first touchpoint (a person's first event is usually it): one full time a state.
   last = state.touches[0]?.ts ?? 0;
-  const e: (number | null)[] = [];
+  entries.uint(state.events.length);
   for (const x of state.events) {
-    e.push(x.ts - last, str(x.name), place(x, x.in) * 4 + (x.stage === null ? 0 : 1) + (x.revenue === null ? 0 : 2));
-    if (x.stage !== null) e.push(str(x.stage));
-    if (x.revenue !== null) e.push(x.revenue);
+    entries.int(x.ts - last).uint(str(x.name) + 1).uint(place(x, x.in) * 4 + (x.stage === null ? 0 : 1) + (x.revenue === null ? 0 : 2));
+    if (x.stage !== null) entries.uint(str(x.stage));
+    if (x.revenue !== null) entries.num(x.revenue);
     last = x.ts;
   }
-  const packed: PackedV2 = { v: 2, s: strings, p: places, t, e };
-  return JSON.stringify(packed);
+  return packedHead(strings, places).text() + entries.text();
 }
 
 export function unpackState(text: string): PersonState {
+  if (text[0] === "3") return unpackV3(text);
   const packed = JSON.parse(text) as PackedV1 | PackedV2;
   const { p } = packed;
   const s = packed.v === 1 ? packed.s : readStrings(packed.s);
@@ -158,6 +166,35 @@ export function unpackState(text: string): PersonState {
     const stage = kind & 1 ? str(e[i++]) : null;
     const revenue = kind & 2 ? e[i++] : null;
     events.push({ ts, name, ...placeOf(kind >> 2), stage, revenue });
+  }
+  return { touches, events };
+}
+
+function unpackV3(text: string): PersonState {
+  const { r, strings: s, places: rows } = readPackedHead(text);
+  const str = (i = 0) => (i === 0 ? null : s[i - 1]);
+  const places = rows.map(([channel, source, campaign, country, device, inChannel]): EventPlace => ({
+    channel: str(channel)!, source: str(source), campaign: str(campaign), country: str(country), device: str(device), in: str(inChannel ?? channel)!,
+  }));
+  const touches: StateTouch[] = [];
+  let ts = 0;
+  for (let n = r.uint(); n > 0; n--) {
+    ts += r.int();
+    const kind = r.uint();
+    const { in: _, ...where } = places[kind >> 2];
+    const touch: StateTouch = { ts, ...where, session: (kind & 1) === 0 };
+    if (kind & 2) touch.event = s[r.uint()];
+    touches.push(touch);
+  }
+  const events: StateEvent[] = [];
+  ts = touches[0]?.ts ?? 0;
+  for (let n = r.uint(); n > 0; n--) {
+    ts += r.int();
+    const name = str(r.uint());
+    const kind = r.uint();
+    const stage = kind & 1 ? s[r.uint()] : null;
+    const revenue = kind & 2 ? r.num() : null;
+    events.push({ ts, name, ...places[kind >> 2], stage, revenue });
   }
   return { touches, events };
 }

@@ -2,6 +2,7 @@
 // its number. Values every site repeats (the channels ingest assigns, devices, event types, the
 // SDK's own event names) are written as their number in COMMON instead: a row's string list then
 // holds a one- or two-digit number where "organic_search" took 16 bytes. Pure.
+import { TextReader, TextWriter } from "./packed-text";
 
 /**
  * Append only: stored rows name these by position, so an entry is never removed, moved or changed
@@ -62,4 +63,45 @@ export function placeTable(str: (s: string | null) => number) {
     return n;
   };
   return { places, id };
+}
+
+/**
+ * The start of a version 3 row (core/packed-text): "3", its strings, then its places (rows of
+ * string numbers, -1 = null) as their count, then each as its length and its numbers + 1.
+ */
+export function packedHead(strings: PackedStrings, places: number[][]): TextWriter {
+  const w = new TextWriter().raw("3");
+  writeStrings(w, strings);
+  w.uint(places.length);
+  for (const row of places) {
+    w.uint(row.length);
+    for (const n of row) w.uint(n + 1);
+  }
+  return w;
+}
+
+/** Reads what packedHead wrote: the strings, and the places as string numbers + 1 (0 = null). */
+export function readPackedHead(text: string): { r: TextReader; strings: string[]; places: number[][] } {
+  const r = new TextReader(text, 1);
+  const strings = readStringsFrom(r);
+  const places = Array.from({ length: r.uint() }, () => Array.from({ length: r.uint() }, () => r.uint()));
+  return { r, strings, places };
+}
+
+/** A row's string list in the dense text form (core/packed-text): a COMMON value as 2n, a string of its own as 2 * length + 1 and its characters. */
+function writeStrings(w: TextWriter, packed: PackedStrings): void {
+  w.uint(packed.length);
+  for (const s of packed) {
+    if (typeof s === "number") w.uint(2 * s);
+    else w.uint(2 * s.length + 1).raw(s);
+  }
+}
+
+function readStringsFrom(r: TextReader): string[] {
+  const out: string[] = [];
+  for (let n = r.uint(); n > 0; n--) {
+    const x = r.uint();
+    out.push(x % 2 ? r.raw((x - 1) / 2) : COMMON[x / 2]);
+  }
+  return out;
 }
