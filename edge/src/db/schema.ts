@@ -118,7 +118,11 @@ export const sessions = sqliteTable("sessions", {
   index("sessions_touch").on(t.siteId, t.startTs, t.identKey, t.channel, t.source, t.campaign, t.country, t.device),
 ]);
 
-/** Identity graph: every anonymousId and userId maps to one person; merging rewrites only this table. */
+/**
+ * Identity graph: every anonymousId and userId maps to one person; merging rewrites only this table.
+ * WITHOUT ROWID (migration 0018; drizzle cannot say so): the rows live in their key's b-tree, not
+ * beside a copy of it. Kept for good (the journey state names people), so its bytes count.
+ */
 export const identities = sqliteTable("identities", {
   siteId: text("site_id").notNull(),
   identKey: text("ident_key").notNull(),
@@ -301,17 +305,19 @@ export const personState = sqliteTable("person_state", {
 
 /**
  * Each person's journeys per declared conversion under the site's lookback, kept with the state:
- * the default journey questions read the journeys ending in their range and nothing else.
+ * the default journey questions read the journeys ending in their range and nothing else. WITHOUT
+ * ROWID (migration 0018): those reads walk the key itself, and no separate index repeats it. `n`
+ * tells apart a person's journeys of one conversion ending at the same millisecond (two conversions
+ * sent at once); the lookback they were built with is the site's (journey_meta.journeys_key).
  */
 export const journeys = sqliteTable("journeys", {
-  id: integer("id").primaryKey({ autoIncrement: true }),
   siteId: text("site_id").notNull(),
   conversion: text("conversion").notNull(),
-  personId: text("person_id").notNull(),
   endTs: integer("end_ts").notNull(),
-  lookbackDays: integer("lookback_days").notNull(),
+  personId: text("person_id").notNull(),
+  n: integer("n").notNull().default(0),
   data: text("data").notNull(),
-}, (t) => [index("journeys_end").on(t.siteId, t.conversion, t.endTs), index("journeys_person").on(t.siteId, t.personId)]);
+}, (t) => [primaryKey({ columns: [t.siteId, t.conversion, t.endTs, t.personId, t.n] }), index("journeys_person").on(t.siteId, t.personId)]);
 
 /**
  * A digest of the journeys ending on one UTC day (query/journey-digest.ts), for the journey answers

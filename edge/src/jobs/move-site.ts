@@ -5,7 +5,8 @@
 //           From here the site's hand-offs wait on the queue (consumer.ts), its deliveries and
 //           cron work wait too, and no write of it can commit in the source any more.
 //   clean   the target loses any rows of the site (left by a cancelled or failed move).
-//   copy    table by table, in pages, in rowid order; event ids are renumbered by the target.
+//   copy    table by table, in pages, in rowid order (key order without a rowid); event ids are
+//           renumbered by the target.
 //   switch  counts compared table by table; cursors over event ids mapped to the new ids; then
 //           catalog: database = target. The hand-offs that waited are stored there when they
 //           come back (nothing was acknowledged without being stored or re-sent: none lost, and
@@ -16,7 +17,7 @@ import type { Bindings, Site } from "../env";
 import { forgetSites, siteNow } from "../sites/catalog";
 import { dropFence, markMoved, raiseFence } from "../sites/move-fence";
 import { isSiteDatabaseName, siteDatabases, type SiteDatabaseName, type SiteDatabases } from "../sites/site-db";
-import { copyPage, countRows, deleteRows, siteTables, type SiteTable } from "../sites/site-rows";
+import { copyPage, countRows, deleteRows, siteTables, type CopyCursor, type SiteTable } from "../sites/site-rows";
 
 export type MovePhase = "clean" | "copy" | "switch" | "delete" | "done" | "failed" | "cancelled";
 
@@ -26,9 +27,9 @@ export interface MoveStep {
   /** Which move this step belongs to: a restarted or cancelled move ignores the older steps. */
   run: string;
   phase: "clean" | "copy" | "switch" | "delete";
-  /** Index into the site's tables (name order), and the last source rowid copied in it. */
+  /** Index into the site's tables (name order), and the last source rowid (or key) copied in it. */
   table: number;
-  after: number;
+  after: CopyCursor;
   /** delete: the database the site's rows leave (the source after a switch, the target after a cancel). */
   from?: SiteDatabaseName;
 }

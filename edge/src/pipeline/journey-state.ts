@@ -166,8 +166,13 @@ export function writePeople(db: D1Database, siteId: string, settings: SiteSettin
     }
     const stage = latestStage(state);
     stateRows.push([personId, span.first, span.last, stage?.stage ?? null, stage?.ts ?? null, packState(state)]);
+    // `n` numbers the person's journeys of one conversion ending at one millisecond (the key's last part).
+    const seen = new Map<string, number>();
     for (const { conversion, journey } of journeysOfState(personId, state, settings.conversions, lookbackMs)) {
-      journeyRows.push([conversion, personId, journey.endTs, packJourney(journey)]);
+      const at = `${conversion}\0${journey.endTs}`;
+      const n = seen.get(at) ?? 0;
+      seen.set(at, n + 1);
+      journeyRows.push([conversion, personId, journey.endTs, n, packJourney(journey)]);
     }
   }
   const writes: D1PreparedStatement[] = [
@@ -182,11 +187,10 @@ export function writePeople(db: D1Database, siteId: string, settings: SiteSettin
        ON CONFLICT (site_id, person_id) DO UPDATE SET first_ts = excluded.first_ts, last_ts = excluded.last_ts,
          stage = excluded.stage, stage_ts = excluded.stage_ts, data = excluded.data`).bind(siteId, json(part)));
   }
-  const lookbackDays = settings.lookbackDays ?? 30;
   for (const part of chunks(journeyRows, CHUNK)) {
     writes.push(db.prepare(
-      `INSERT INTO journeys (site_id, conversion, person_id, end_ts, lookback_days, data)
-       SELECT ?1, value->>0, value->>1, value->>2, ?3, value->>3 FROM json_each(?2)`).bind(siteId, json(part), lookbackDays));
+      `INSERT INTO journeys (site_id, conversion, person_id, end_ts, n, data)
+       SELECT ?1, value->>0, value->>1, value->>2, value->>3, value->>4 FROM json_each(?2)`).bind(siteId, json(part)));
   }
   // A site's first write names the settings its journeys are kept for; a settings change clears
   // it until a rebuild has recomputed everyone (jobs/rebuild.ts).
