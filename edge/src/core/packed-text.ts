@@ -10,19 +10,25 @@
 const DIGITS = Array.from({ length: 0x7f - 0x23 }, (_, i) => String.fromCharCode(0x23 + i)).filter((c) => c !== "\\").join("");
 const FINAL = 45;
 const MORE = DIGITS.length - FINAL;
-const VALUE = new Map([...DIGITS].map((c, i) => [c, i]));
+/** Digit value by character code (-1: not a digit). */
+const VALUE = new Int8Array(128).fill(-1);
+for (let i = 0; i < DIGITS.length; i++) VALUE[DIGITS.charCodeAt(i)] = i;
 
 /** Writes numbers and strings one after another; `text()` is the row. */
 export class TextWriter {
-  private parts: string[] = [];
+  private out = "";
 
   /** A whole number >= 0 (up to 2^53). */
   uint(n: number): this {
+    if (n < FINAL && n >= 0 && Number.isInteger(n)) {
+      this.out += DIGITS[n];
+      return this;
+    }
     if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`not a whole number >= 0: ${n}`);
-    let last = DIGITS[n % FINAL];
+    let digits = DIGITS[n % FINAL];
     // The digits before the last one: bijective base MORE, so each number has one spelling.
-    for (let q = Math.floor(n / FINAL); q > 0; q = Math.floor((q - 1) / MORE)) last = DIGITS[FINAL + ((q - 1) % MORE)] + last;
-    this.parts.push(last);
+    for (let q = Math.floor(n / FINAL); q > 0; q = Math.floor((q - 1) / MORE)) digits = DIGITS[FINAL + ((q - 1) % MORE)] + digits;
+    this.out += digits;
     return this;
   }
 
@@ -37,7 +43,7 @@ export class TextWriter {
 
   /** Characters as they are (the reader is told how many). */
   raw(s: string): this {
-    this.parts.push(s);
+    this.out += s;
     return this;
   }
 
@@ -47,7 +53,7 @@ export class TextWriter {
   }
 
   text(): string {
-    return this.parts.join("");
+    return this.out;
   }
 }
 
@@ -58,8 +64,9 @@ export class TextReader {
   uint(): number {
     let n = 0;
     for (;;) {
-      const d = VALUE.get(this.s[this.at++]);
-      if (d === undefined) throw new SyntaxError(`bad packed text at ${this.at - 1}`);
+      const c = this.s.charCodeAt(this.at++);
+      const d = c < 128 ? VALUE[c] : -1;
+      if (d < 0) throw new SyntaxError(`bad packed text at ${this.at - 1}`);
       if (d < FINAL) return n * FINAL + d;
       n = n * MORE + (d - FINAL) + 1;
     }
