@@ -79,9 +79,8 @@ export function withLate(state: PersonState, late: PersonState[]): PersonState {
 // The text form. Strings are numbered once per person (a person's events repeat a few names and
 // places), times are deltas from the previous entry, and a place is one number. Version 3, written
 // now, is core/packed-text's dense form: "3", then
-//   strings and places (core/string-table packedHead):
-//   places: count, then each as its length and its [channel, source, campaign, country, device, in?]
-//     as string numbers + 1 (0 = null), nulls at the end left off, `in` left off when it is the channel;
+//   strings and places (core/string-table packedHead), a place [channel, source, campaign, country,
+//     device, in?] with nulls at the end left off, `in` left off when it is the channel;
 //   touchpoints: count, then each dt (signed), kind = place * 4 + 1 when not a session start + 2
 //     when the event that made it follows, event?;
 //   events: count, then each dt (signed; the first from the first touchpoint), name + 1 (0 = none),
