@@ -257,7 +257,15 @@ describe("sites placed on databases", () => {
     if (during.status === 409) expect(during.body.error.code).toBe("site_moving");
     const segmentDuring = await saveSegment(site, { name: "late", filter: { did: "unsubscribe" } });
     expect(segmentDuring.status).toBe(409);
-    expect((await segmentDuring.json<any>()).error.code).toBe("site_moving");
+    const refusal = await segmentDuring.json<any>();
+    expect(refusal.error.code).toBe("site_moving");
+    // The admin API's writes of the site are refused alike (one middleware), with the same body:
+    // a settings edit and a person's erasure (an unknown person: harmless had the move ended).
+    for (const [path, method, body] of [[`/sites/${site.id}`, "PATCH", {}], [`/sites/${site.id}/people/nobody`, "DELETE", undefined]] as const) {
+      const refused = await adminCall(path, method, body);
+      expect(refused.status, `${method} ${path}`).toBe(409);
+      expect(refused.body).toEqual(refusal);
+    }
     const done = await waitFor(() => adminCall(`/sites/${site.id}/move`), (r) => r.body.move.phase === "done", 120_000);
     expect(done.body).toMatchObject({ database: "SITE_DB_1", movingTo: null });
     site.database = "SITE_DB_1";

@@ -5,13 +5,13 @@ import type { ApiError } from "@parcours/sdk/wire";
 import type { AppEnv } from "../env";
 import { invalidField } from "../errors";
 import { isPlainObject } from "../lib/guards";
-import { loadSite, refuseWhileMoving } from "../auth/middleware";
+import { refuseWhileMoving } from "../auth/middleware";
 import { siteDb } from "../sites/site-db";
 
 export const costRoutes = new Hono<AppEnv>();
 
-// Costs of a site that does not exist would be stored and never read: refuse them.
-costRoutes.use("/sites/:site/*", loadSite());
+// The admin router that mounts this one loads the site first (admin/routes.ts): costs of a site
+// that does not exist would be stored and never read, so they get its 404.
 // Costs are the site's data: not written while it moves (only these paths: the router is mounted
 // beside the other admin site routes, /move among them).
 for (const path of ["/sites/:site/spend", "/sites/:site/unit-costs"]) costRoutes.use(path, refuseWhileMoving());

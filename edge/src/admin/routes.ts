@@ -2,10 +2,10 @@
 // the full history as NDJSON.
 import { Hono } from "hono";
 import type { AppEnv, Site } from "../env";
-import { apiError, siteMoving } from "../errors";
+import { apiError } from "../errors";
 import { randomToken, sha256Hex } from "../auth/crypto";
 import { allSites, forgetSites, siteNow } from "../sites/catalog";
-import { requireAdmin } from "../auth/middleware";
+import { loadSite, refuseWhileMoving, requireAdmin } from "../auth/middleware";
 import { replayMissing } from "../pipeline/replay";
 import { DEFAULT_SETTINGS, parseSiteInput } from "./site-input";
 import { DEFAULT_EXCLUDED_REFERRERS } from "../sites/referral-exclusions";
@@ -21,6 +21,8 @@ import { siteDatabases, siteDb } from "../sites/site-db";
 
 export const adminRoutes = new Hono<AppEnv>();
 adminRoutes.use("*", requireAdmin());
+// Every /sites/:site route (costs' and history's too) gets the site as it is now, or a 404.
+adminRoutes.use("/sites/:site/*", loadSite());
 adminRoutes.route("/", costRoutes);
 adminRoutes.route("/", historyRoutes);
 
@@ -55,15 +57,10 @@ adminRoutes.post("/sites", async (c) => {
 
 adminRoutes.get("/sites", async (c) => c.json({ sites: (await allSites(c.env.DB)).map(publicSite) }));
 
-adminRoutes.get("/sites/:site", async (c) => {
-  const site = await siteNow(c.env.DB, c.req.param("site"));
-  return site ? c.json(publicSite(site)) : c.json({ error: apiError("not_found", "no such site", "site") }, 404);
-});
+adminRoutes.get("/sites/:site", async (c) => c.json(publicSite(c.get("site"))));
 
-adminRoutes.patch("/sites/:site", async (c) => {
-  const site = await siteNow(c.env.DB, c.req.param("site"));
-  if (!site) return c.json({ error: apiError("not_found", "no such site", "site") }, 404);
-  if (site.movingTo) return c.json({ error: siteMoving(site.movingTo) }, 409);
+adminRoutes.patch("/sites/:site", refuseWhileMoving(), async (c) => {
+  const site = c.get("site");
   const parsed = parseSiteInput(await c.req.json().catch(() => null), false);
   if (!parsed.ok) return c.json({ error: parsed.error }, 400);
   if (parsed.input.database !== undefined) {
@@ -82,23 +79,18 @@ adminRoutes.patch("/sites/:site", async (c) => {
 const JOURNEY_SETTINGS = ["conversions", "lookbackDays", "sessionGapMinutes", "stages"] as const;
 
 /** The site's cron work, now: raw ageing, retention, churn scores. */
-adminRoutes.post("/sites/:site/maintenance", async (c) => {
-  const site = await siteNow(c.env.DB, c.req.param("site"));
-  if (!site) return c.json({ error: apiError("not_found", "no such site", "site") }, 404);
-  if (site.movingTo) return c.json({ error: siteMoving(site.movingTo) }, 409);
+adminRoutes.post("/sites/:site/maintenance", refuseWhileMoving(), async (c) => {
+  const site = c.get("site");
   return c.json(await maintainSite(c.env, site, Date.now()));
 });
 
-adminRoutes.post("/sites/:site/rebuild", async (c) => {
-  const site = await siteNow(c.env.DB, c.req.param("site"));
-  if (!site) return c.json({ error: apiError("not_found", "no such site", "site") }, 404);
-  if (site.movingTo) return c.json({ error: siteMoving(site.movingTo) }, 409);
+adminRoutes.post("/sites/:site/rebuild", refuseWhileMoving(), async (c) => {
+  const site = c.get("site");
   return c.json(await startRebuild(c.env, site), 202);
 });
 
 adminRoutes.get("/sites/:site/rebuild", async (c) => {
-  const site = await siteNow(c.env.DB, c.req.param("site"));
-  if (!site) return c.json({ error: apiError("not_found", "no such site", "site") }, 404);
+  const site = c.get("site");
   return c.json(await rebuildProgress(siteDb(c.env, site), site.id));
 });
 
@@ -108,8 +100,7 @@ adminRoutes.get("/sites/:site/rebuild", async (c) => {
  * copy runs on the queue in steps (jobs/move-site.ts); GET shows where it is.
  */
 adminRoutes.post("/sites/:site/move", async (c) => {
-  const site = await siteNow(c.env.DB, c.req.param("site"));
-  if (!site) return c.json({ error: apiError("not_found", "no such site", "site") }, 404);
+  const site = c.get("site");
   const body = await c.req.json().catch(() => null);
   if (!isPlainObject(body) || typeof body.database !== "string") {
     return c.json({ error: apiError("invalid_field", "body must be {\"database\": \"<binding>\"}", "database") }, 400);
@@ -120,8 +111,7 @@ adminRoutes.post("/sites/:site/move", async (c) => {
 });
 
 adminRoutes.get("/sites/:site/move", async (c) => {
-  const site = await siteNow(c.env.DB, c.req.param("site"));
-  if (!site) return c.json({ error: apiError("not_found", "no such site", "site") }, 404);
+  const site = c.get("site");
   return c.json({ id: site.id, database: site.database, movingTo: site.movingTo, move: moveStateOf(site) });
 });
 
@@ -130,8 +120,7 @@ adminRoutes.get("/sites/:site/move", async (c) => {
  * for `graceHours` (default 24), so senders can be switched over at leisure.
  */
 adminRoutes.post("/sites/:site/rotate", async (c) => {
-  const site = await siteNow(c.env.DB, c.req.param("site"));
-  if (!site) return c.json({ error: apiError("not_found", "no such site", "site") }, 404);
+  const site = c.get("site");
   // No body means the defaults; a body that is not an object, or a grace that is not a number,
   // is refused (a NaN grace would silently end the old key at once).
   const body = await c.req.json().catch(() => ({}));
@@ -204,14 +193,13 @@ adminRoutes.post("/replay", async (c) => {
 });
 
 adminRoutes.get("/sites/:site/people/:personId/export", async (c) => {
-  const site = await siteNow(c.env.DB, c.req.param("site"));
-  const data = site && await exportPerson(siteDb(c.env, site), site.id, c.req.param("personId"));
+  const site = c.get("site");
+  const data = await exportPerson(siteDb(c.env, site), site.id, c.req.param("personId"));
   return data ? c.json(data) : c.json({ error: apiError("not_found", "no such person", "personId") }, 404);
 });
 
-adminRoutes.delete("/sites/:site/people/:personId", async (c) => {
-  const site = await siteNow(c.env.DB, c.req.param("site"));
-  if (site?.movingTo) return c.json({ error: siteMoving(site.movingTo) }, 409);
-  const r = site && await deletePerson(c.env, siteDb(c.env, site), site.id, c.req.param("personId"));
+adminRoutes.delete("/sites/:site/people/:personId", refuseWhileMoving(), async (c) => {
+  const site = c.get("site");
+  const r = await deletePerson(c.env, siteDb(c.env, site), site.id, c.req.param("personId"));
   return r ? c.json(r) : c.json({ error: apiError("not_found", "no such person", "personId") }, 404);
 });

@@ -3,8 +3,8 @@
 // the answer cache never keeps a list or a deletion.
 import { Hono } from "hono";
 import type { AppEnv } from "../../env";
-import { apiError, siteMoving } from "../../errors";
-import { siteNow } from "../../sites/catalog";
+import { apiError } from "../../errors";
+import { loadSite, refuseWhileMoving } from "../../auth/middleware";
 import { randomToken } from "../../auth/crypto";
 import { siteDb } from "../../sites/site-db";
 import type { Segment, SegmentsBody } from "../api";
@@ -15,13 +15,7 @@ export const segmentRoutes = new Hono<AppEnv>();
 
 // Segments are the site's data: a save or a deletion goes to the database the site is in now (read
 // fresh, not from the isolate's cache), and waits while the site moves between databases.
-segmentRoutes.on(["POST", "DELETE"], ["/", "/:id"], async function writeWhereTheSiteIs(c, next) {
-  const site = await siteNow(c.env.DB, c.get("site").id);
-  if (!site) return c.json({ error: apiError("not_found", "no such site", "site") }, 404);
-  if (site.movingTo) return c.json({ error: siteMoving(site.movingTo) }, 409);
-  c.set("site", site);
-  await next();
-});
+segmentRoutes.on(["POST", "DELETE"], ["/", "/:id"], loadSite(), refuseWhileMoving());
 
 const MAX_PER_SITE = 100;
 
