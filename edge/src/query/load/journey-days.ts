@@ -72,13 +72,13 @@ function keep(kept: Map<number, { seq: number; digest: JourneyDigest }>, day: nu
 export async function loadJourneyDigest(db: D1Database, siteId: string, q: JourneyQuery): Promise<JourneyDigest> {
   const firstDay = Math.ceil(q.from / DAY_MS);
   const lastDay = Math.floor((q.to + 1) / DAY_MS) - 1;
-  const direct = async () => digestOf(await loadJourneys(db, siteId, q));
+  const direct = async (served?: boolean) => digestOf(await loadJourneys(db, siteId, q, served));
   if (firstDay > lastDay || !unfiltered(q.filter)) return direct();
   const [serves, later] = await Promise.all([
     journeysTableServes(db, siteId, q),
     db.prepare(`SELECT 1 ${LATER} LIMIT 1`).bind(siteId, q.to, q.from).first(),
   ]);
-  if (!serves || later !== null) return direct();
+  if (!serves || later !== null) return direct(serves);
   const kept = keptFor(siteId, q.conversion);
   const [days, head, tail] = await Promise.all([
     // A digest this isolate already holds at the day's seq is not sent again.

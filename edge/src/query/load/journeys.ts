@@ -86,10 +86,11 @@ export async function journeysTableServes(db: D1Database, siteId: string, q: Jou
  * Journeys ending in the range that touch what the filter names. The site's own questions (a
  * declared conversion, its lookback) read the journeys table; others build journeys from the
  * states of the people of the range. People still active after the range's end are seen as they
- * stood at that end either way (their journey then was open).
+ * stood at that end either way (their journey then was open). `served`: what journeysTableServes
+ * answered, when the caller asked it already.
  */
-export async function loadJourneys(db: D1Database, siteId: string, q: JourneyQuery): Promise<Journey[]> {
-  if (!(await journeysTableServes(db, siteId, q))) {
+export async function loadJourneys(db: D1Database, siteId: string, q: JourneyQuery, served?: boolean): Promise<Journey[]> {
+  if (!(served ?? (await journeysTableServes(db, siteId, q)))) {
     const wide = { from: q.from - q.lookbackMs, to: q.to };
     const [touchpoints, conversions] = await Promise.all([
       loadTouchpoints(db, siteId, wide, q.version, q.filter.people), loadConversions(db, siteId, q.conversion, wide, q.version, q.filter.people),
