@@ -2,7 +2,7 @@
 // generator, the worker's own validate/enrich, archive and consumer code, without the public
 // ingest's 100-message requests and the queue's hop. The server must run with PARCOURS_BENCH_BULK=1
 // (bench/run.mjs starts it so for `read`).
-import { generate } from "../scripts/seed.mjs";
+import { generate, sendInBatches } from "../scripts/seed.mjs";
 
 /**
  * @param {{ url: string, adminToken: string, site?: string, people: number, seed?: number, days?: number, batch?: number, inFlight?: number }} o
@@ -13,7 +13,6 @@ export async function bulkSeed({ url, adminToken, site = "demo", people, seed = 
   const t0 = performance.now();
   let sent = 0;
   let stored = 0;
-  const pending = new Set();
   const post = async (messages) => {
     const body = JSON.stringify({ batch: messages });
     let res;
@@ -27,20 +26,8 @@ export async function bulkSeed({ url, adminToken, site = "demo", people, seed = 
     sent += answer.accepted;
     stored += answer.stored;
   };
-  let messages = [];
-  const flush = async () => {
-    const p = post(messages).finally(() => pending.delete(p));
-    pending.add(p);
-    messages = [];
-    if (pending.size >= inFlight) await Promise.race(pending);
-  };
   // The generator yields person by person, so a request holds a few hundred whole people (one
   // may straddle two requests, as a person's events straddle consumer batches).
-  for (const m of generate({ people, days, seed })) {
-    messages.push(m);
-    if (messages.length >= batch) await flush();
-  }
-  if (messages.length) await flush();
-  await Promise.all(pending);
+  await sendInBatches(generate({ people, days, seed }), { size: batch, inFlight }, post);
   return { sent, stored, seconds: (performance.now() - t0) / 1000 };
 }

@@ -131,6 +131,27 @@ function feedback(rand) {
   return { kind, score, ...(rand() < 0.3 ? { comment: COMMENTS[Math.floor(rand() * COMMENTS.length)] } : {}) };
 }
 
+/**
+ * Posts `messages` in batches of `size` through `post`, at most `inFlight` batches in flight, and
+ * resolves once every batch is answered (the first failure rejects).
+ */
+export async function sendInBatches(messages, { size, inFlight }, post) {
+  const pending = new Set();
+  let batch = [];
+  const flush = async () => {
+    const p = post(batch).finally(() => pending.delete(p));
+    pending.add(p);
+    batch = [];
+    if (pending.size >= inFlight) await Promise.race(pending);
+  };
+  for (const m of messages) {
+    batch.push(m);
+    if (batch.length >= size) await flush();
+  }
+  if (batch.length) await flush();
+  await Promise.all(pending);
+}
+
 /** Every person's messages, person by person, deterministic for a seed and a `now`. */
 export function* generate({ people, days = 60, seed = 1, now = Date.now() }) {
   const rand = prng(seed);
@@ -146,7 +167,6 @@ export async function seed({ url = "http://127.0.0.1:8787", key = "demo-secret-k
   const started = performance.now();
   let sent = 0;
   let rejected = 0;
-  const pending = new Set();
   const post = async (batch) => {
     for (let attempt = 0; ; attempt++) {
       const res = await fetch(`${url}/v1/batch`, { method: "POST", headers, body: JSON.stringify({ batch }) }).catch((e) => ({ ok: false, status: 0, text: async () => String(e) }));
@@ -162,19 +182,7 @@ export async function seed({ url = "http://127.0.0.1:8787", key = "demo-secret-k
       await new Promise((r) => setTimeout(r, 200 * 2 ** attempt));
     }
   };
-  let batch = [];
-  const flush = async () => {
-    const p = post(batch).finally(() => pending.delete(p));
-    pending.add(p);
-    batch = [];
-    if (pending.size >= inFlight) await Promise.race(pending);
-  };
-  for (const m of generate({ people, days, seed: s, now })) {
-    batch.push(m);
-    if (batch.length === 100) await flush();
-  }
-  if (batch.length) await flush();
-  await Promise.all(pending);
+  await sendInBatches(generate({ people, days, seed: s, now }), { size: 100, inFlight }, post);
   const seconds = (performance.now() - started) / 1000;
   return { sent, rejected, seconds, eventsPerSecond: sent / seconds };
 }
