@@ -3,6 +3,15 @@
 import type { ChurnTouchpoint } from "./api";
 import { share } from "./journey-stats";
 
+/** How many people did each name: churned ones before churning, everyone at all. */
+export interface ChurnCounts {
+  /** People who churned. */
+  churned: number;
+  /** People active in the range (churned ones included). */
+  people: number;
+  names: { name: string; churned: number; base: number }[];
+}
+
 /**
  * churned: per churned person, the event names they did before churning;
  * base: per person active in the range (churned ones included), the names they did.
@@ -13,12 +22,18 @@ export function churnLift(churned: Set<string>[], base: Set<string>[]): ChurnTou
     for (const s of sets) for (const name of s) n.set(name, (n.get(name) ?? 0) + 1);
     return n;
   };
-  const inChurned = count(churned);
   const inBase = count(base);
-  return [...inChurned]
-    .map(([name, n]) => {
-      const churnedShare = share(n, churned.length);
-      const baseShare = share(inBase.get(name) ?? 0, base.length);
+  const names = [...count(churned)].map(([name, n]) => ({ name, churned: n, base: inBase.get(name) ?? 0 }));
+  return liftOf({ churned: churned.length, people: base.length, names });
+}
+
+/** The lift of every name churned people did, highest first. */
+export function liftOf({ churned, people, names }: ChurnCounts): ChurnTouchpoint[] {
+  return names
+    .filter((n) => n.churned > 0)
+    .map(({ name, churned: n, base }) => {
+      const churnedShare = share(n, churned);
+      const baseShare = share(base, people);
       return { name, churnedShare, baseShare, lift: baseShare === 0 ? 0 : churnedShare / baseShare };
     })
     .sort((a, b) => b.lift - a.lift || b.churnedShare - a.churnedShare || (a.name < b.name ? -1 : 1));

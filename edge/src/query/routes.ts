@@ -10,18 +10,16 @@ import type {
 } from "./api";
 import { GROUP_BYS } from "./attribution/attribute";
 import { bucketLabel, bucketsBetween, INTERVALS } from "./buckets";
-import { churnLift, churnSets } from "./churn";
-import { cohorts } from "./cohorts";
 import { toCsv } from "./csv";
 import { FUNNEL_ORDERS, funnelByChannel, funnelSteps, parseSteps, reach, stepEvents } from "./funnel";
 import { channelCount, summaryOf, touchpointHistogram } from "./journey-stats";
 import { attributionOf, pathJourneys } from "./journey-digest";
 import { DAY_MS, personMatches, touchMatches } from "./journeys";
 import {
-  firstTimes, namedEvents, peopleByStage, vitalSamples, engagementByPage,
+  namedEvents, peopleByStage, vitalSamples, engagementByPage,
 } from "./load/aggregates";
 import { identKeysOf, recentEvents, resolvePerson, timeline } from "./load/events";
-import { channelCounts, cohortActivity, countEventsAndPeople, countSessions, countTouchpoints, eventNames, eventSeries, sessionSeries } from "./load/counts";
+import { channelCounts, countEventsAndPeople, countSessions, countTouchpoints, eventNames, eventSeries, sessionSeries } from "./load/counts";
 import { loadJourneyDigest } from "./load/journey-days";
 import { loadTouchpoints } from "./load/journeys";
 import { horizonOf } from "./load/horizon";
@@ -32,6 +30,8 @@ import {
 import { journeysAfter, topPaths, transitions } from "./paths";
 import { stalledRows } from "./stalled-rows";
 import { isVitalName, vitalsByPage, withEngagement } from "./vitals";
+import { churnAnswer } from "./load/churn";
+import { retentionCohorts } from "./load/retention";
 import { siteDb } from "../sites/site-db";
 
 export const queryRoutes = readRoutes();
@@ -217,27 +217,26 @@ queryRoutes.get("/churn", async (c) => {
   const q = queryOf(c);
   const common = parseCommon(q, Date.now());
   const event = parseName(q, "event", "unsubscribe");
-  const { churned, base } = churnSets(await firstTimes(siteDb(c.env, c.get("site")), c.get("site").id, common, common.filter, versionOf(c.req.raw)), event);
-  return c.json({ event, churned: churned.length, people: base.length, touchpoints: churnLift(churned, base) } satisfies ChurnBody);
+  return c.json(await churnAnswer(siteDb(c.env, c.get("site")), c.get("site").id, common, common.filter, event, versionOf(c.req.raw)) satisfies ChurnBody);
 });
 
 queryRoutes.get("/retention", async (c) => {
   const q = queryOf(c);
   const common = parseCommon(q, Date.now());
   const interval = parseChoice(q, "interval", ["day", "week", "month"] as const, "week");
-  const { firstSeen, activeBuckets } = await cohortActivity(siteDb(c.env, c.get("site")), c.get("site").id, common, common.filter, interval, versionOf(c.req.raw));
-  const people = firstSeen.map((p) => ({ firstSeen: p.firstSeen, activeBuckets: new Set(activeBuckets.get(p.personId)) }));
-  return c.json({ interval, cohorts: cohorts(people, interval, common.from, common.to) } satisfies RetentionBody);
+  const cohorts = await retentionCohorts(siteDb(c.env, c.get("site")), c.get("site").id, common, common.filter, interval, versionOf(c.req.raw));
+  return c.json({ interval, cohorts } satisfies RetentionBody);
 });
 
 queryRoutes.get("/vitals", async (c) => {
   const q = queryOf(c);
   const common = parseCommon(q, Date.now());
-  const rows = await vitalSamples(siteDb(c.env, c.get("site")), c.get("site").id, common, common.filter);
+  const db = siteDb(c.env, c.get("site"));
+  const siteId = c.get("site").id;
+  const [rows, engagement] = await Promise.all([vitalSamples(db, siteId, common, common.filter), engagementByPage(db, siteId, common, common.filter)]);
   const samples = rows.flatMap(({ path, name, value }) =>
     path !== null && isVitalName(name) && typeof value === "number" && Number.isFinite(value) ? [{ path, name, value }] : [],
   );
-  const engagement = await engagementByPage(siteDb(c.env, c.get("site")), c.get("site").id, common, common.filter);
   return c.json({ pages: withEngagement(vitalsByPage(samples), engagement) } satisfies VitalsBody);
 });
 

@@ -36,9 +36,11 @@ export function summarizeMetric(name: VitalName, values: number[]): VitalSummary
 export function vitalsByPage(samples: VitalSample[]): PageVitals[] {
   const pages = new Map<string, Map<VitalName, number[]>>();
   for (const s of samples) {
-    const metrics = pages.get(s.path) ?? new Map<VitalName, number[]>();
-    metrics.set(s.name, [...(metrics.get(s.name) ?? []), s.value]);
-    pages.set(s.path, metrics);
+    const metrics = pages.get(s.path) ?? pages.set(s.path, new Map()).get(s.path)!;
+    const values = metrics.get(s.name);
+    // Pushed, not copied: a page's metric gathers thousands of samples at a million events.
+    if (values) values.push(s.value);
+    else metrics.set(s.name, [s.value]);
   }
   return [...pages]
     .map(([path, metrics]) => ({
