@@ -123,6 +123,13 @@ async function sendAndWait(site: TestSite, events: Record<string, unknown>[], ex
 describe("sites placed on databases", () => {
   it("every table is either the catalog's or a site's (a move carries all of a site's tables)", async () => {
     expect(await unplacedTables(env.DB)).toEqual([]);
+    // What the check would catch: a table with neither a site_id nor a known key (on SITE_DB_1, dropped after).
+    const other = env.SITE_DB_1!;
+    await other.prepare("CREATE TABLE probe_unplaced (n INTEGER)").run();
+    expect(await unplacedTables(other)).toEqual(["probe_unplaced"]);
+    expect((await siteTables(other)).map((t) => t.name)).not.toContain("probe_unplaced");
+    await other.prepare("DROP TABLE probe_unplaced").run();
+    expect(await unplacedTables(other)).toEqual([]);
     const names = (await siteTables(env.DB)).map((t) => t.name);
     expect(names).toEqual(expect.arrayContaining(["events", "sessions", "identities", "person_state", "journeys", "journey_meta",
       "page_engagement", "spend", "unit_costs", "churn_scores", "webhooks", "webhook_deliveries", "act_sent", "act_cursors", "ingested_batches"]));

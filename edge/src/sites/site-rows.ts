@@ -26,15 +26,16 @@ const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const BY_ARCHIVE_KEY = { where: "key >= ?1 AND key < ?2", bind: (siteId: string) => [`raw/${siteId}/`, `raw/${siteId}0`] };
 const BY_SITE_ID = { where: "site_id = ?1", bind: (siteId: string) => [siteId] };
 
-/** Every table of `db` holding site data, in name order. */
-export async function siteTables(db: D1Database): Promise<SiteTable[]> {
+/** The tables of `db` (the catalog's left out), in name order: those holding site data, and the others. */
+async function readTables(db: D1Database): Promise<{ tables: SiteTable[]; unplaced: string[] }> {
   const { results } = await db.prepare(
     "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\' ORDER BY name")
     .all<{ name: string; sql: string }>();
   const found = results.filter((r) => !NOT_SITE_DATA.has(r.name));
-  if (found.length === 0) return [];
-  const infos = await db.batch(found.map((t) => db.prepare(`PRAGMA table_info(${quote(t.name)})`)));
   const tables: SiteTable[] = [];
+  const unplaced: string[] = [];
+  if (found.length === 0) return { tables, unplaced };
+  const infos = await db.batch(found.map((t) => db.prepare(`PRAGMA table_info(${quote(t.name)})`)));
   found.forEach(({ name, sql }, i) => {
     const cols = infos[i].results as { name: string; type: string; pk: number }[];
     const pks = cols.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk);
@@ -42,18 +43,16 @@ export async function siteTables(db: D1Database): Promise<SiteTable[]> {
     const rowidAlias = !withoutRowid && pks.length === 1 && pks[0].type.toUpperCase() === "INTEGER" ? pks[0].name : null;
     const by = cols.some((c) => c.name === "site_id") ? BY_SITE_ID : name === "ingested_batches" ? BY_ARCHIVE_KEY : null;
     if (by) tables.push({ name, columns: cols.map((c) => c.name).filter((c) => c !== rowidAlias), key: withoutRowid ? pks.map((c) => c.name) : null, ...by });
+    else unplaced.push(name);
   });
-  return tables;
+  return { tables, unplaced };
 }
 
+/** Every table of `db` holding site data, in name order. */
+export const siteTables = async (db: D1Database): Promise<SiteTable[]> => (await readTables(db)).tables;
+
 /** Tables that hold neither a site_id nor a known key: a migration added something no move would carry. */
-export async function unplacedTables(db: D1Database): Promise<string[]> {
-  const { results } = await db.prepare(
-    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\' ORDER BY name")
-    .all<{ name: string }>();
-  const placed = new Set((await siteTables(db)).map((t) => t.name));
-  return results.map((r) => r.name).filter((n) => !placed.has(n) && !NOT_SITE_DATA.has(n));
-}
+export const unplacedTables = async (db: D1Database): Promise<string[]> => (await readTables(db)).unplaced;
 
 // A page is read in one query and written in as few as its JSON allows: D1 takes up to 2 MB per value.
 const PAGE_ROWS = 1000;
