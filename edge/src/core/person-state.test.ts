@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { packState, unpackState, type EventPlace, type PersonState, type StateEvent, type StateTouch } from "./person-state";
+import { namedEventsOfPacked, packState, stagesOfPacked, touchesOfPacked, unpackState, type EventPlace, type PersonState, type StateEvent, type StateTouch } from "./person-state";
 import { stringTable } from "./string-table";
 
 // Version 2 as it was written before version 3: rows of it stay in person_state and must read the same.
@@ -105,6 +105,24 @@ describe("person state packing", () => {
     }, { noNullPrototype: true });
     fc.assert(fc.property(loose, (state) => {
       expect(unpackState(packState(state))).toStrictEqual(state);
+    }), { numRuns: 1000 });
+  });
+});
+
+describe("partial reads of a packed state", () => {
+  // The oracle: the whole state unpacked, then the part asked for picked out of it.
+  it("give what the whole state gives, for every version", () => {
+    fc.assert(fc.property(stateArb, fc.subarray(["web", "email", "__proto__", "", "-1"]), fc.boolean(), time, (state, picked, all, to) => {
+      const names = all ? null : new Set(picked);
+      const whole = unpackState(packState(state));
+      for (const packed of [packState(state), packV2(state), packV1(state)]) {
+        expect(namedEventsOfPacked(packed, names)).toStrictEqual({
+          first: whole.touches[0] ? { ts: whole.touches[0].ts, channel: whole.touches[0].channel } : null,
+          events: whole.events.flatMap(({ stage: _, revenue: __, ...e }) => (e.name !== null && (names === null || names.has(e.name)) ? [e] : [])),
+        });
+        expect(stagesOfPacked(packed, to)).toStrictEqual(whole.events.flatMap((e) => (e.stage !== null && e.ts <= to ? [{ ts: e.ts, stage: e.stage }] : [])));
+        expect(touchesOfPacked(packed)).toStrictEqual(whole.touches);
+      }
     }), { numRuns: 1000 });
   });
 });

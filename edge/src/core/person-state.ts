@@ -3,7 +3,7 @@
 // raw events of the range (O(events)), and it outlives the raw events, which age out of D1.
 // Pure: rows in, state out; state in, text out.
 import type { Conversion, Touch } from "./journeys";
-import { TextWriter } from "./packed-text";
+import { TextWriter, type TextReader } from "./packed-text";
 import { packedHead, placeTable, readPackedHead, readStrings, stringTable, type PackedStrings } from "./string-table";
 
 /** Where an event happened: its own columns (what filters match) and the channel it happened in. */
@@ -170,11 +170,24 @@ export function unpackState(text: string): PersonState {
 }
 
 function unpackV3(text: string): PersonState {
-  const { r, strings: s, places: rows } = readPackedHead(text);
+  const { r, s, places } = readV3Head(text);
   const str = (i = 0) => (i === 0 ? null : s[i - 1]);
-  const places = rows.map(([channel, source, campaign, country, device, inChannel]): EventPlace => ({
-    channel: str(channel)!, source: str(source), campaign: str(campaign), country: str(country), device: str(device), in: str(inChannel ?? channel)!,
-  }));
+  const touches = readTouches(r, s, places);
+  const events: StateEvent[] = [];
+  let ts = touches[0]?.ts ?? 0;
+  for (let n = r.uint(); n > 0; n--) {
+    ts += r.int();
+    const name = str(r.uint());
+    const kind = r.uint();
+    const stage = kind & 1 ? s[r.uint()] : null;
+    const revenue = kind & 2 ? r.num() : null;
+    events.push({ ts, name, ...places[kind >> 2], stage, revenue });
+  }
+  return { touches, events };
+}
+
+/** The touchpoints of a version 3 text, its reader then left at the first event. */
+function readTouches(r: TextReader, s: string[], places: EventPlace[]): StateTouch[] {
   const touches: StateTouch[] = [];
   let ts = 0;
   for (let n = r.uint(); n > 0; n--) {
@@ -185,17 +198,79 @@ function unpackV3(text: string): PersonState {
     if (kind & 2) touch.event = s[r.uint()];
     touches.push(touch);
   }
-  const events: StateEvent[] = [];
-  ts = touches[0]?.ts ?? 0;
+  return touches;
+}
+
+/** A version 3 text's strings and places, and its reader left at the first touchpoint. */
+function readV3Head(text: string) {
+  const { r, strings: s, places: rows } = readPackedHead(text);
+  const str = (i = 0) => (i === 0 ? null : s[i - 1]);
+  const places = rows.map(([channel, source, campaign, country, device, inChannel]): EventPlace => ({
+    channel: str(channel)!, source: str(source), campaign: str(campaign), country: str(country), device: str(device), in: str(inChannel ?? channel)!,
+  }));
+  return { r, s, places };
+}
+
+// Partial reads: what the funnel, /paths and /stalled read of everyone in a range. unpackState
+// makes an object of every touchpoint and event, which at 1M events cost more than the reading;
+// these walk a version 3 text and build only what is asked for (older JSON rows: unpackState).
+
+/** A named event of a state, as the funnel reads it. */
+export interface NamedStateEvent extends EventPlace {
+  ts: number;
+  name: string;
+}
+
+/** A state's named events (only those of `names`, when given) and its first touchpoint: the entries unpackState gives. */
+export function namedEventsOfPacked(text: string, names: ReadonlySet<string> | null): { first: { ts: number; channel: string } | null; events: NamedStateEvent[] } {
+  const keep = (name: string | null): name is string => name !== null && (names === null || names.has(name));
+  if (text[0] !== "3") {
+    const { touches, events } = unpackState(text);
+    return {
+      first: touches[0] ? { ts: touches[0].ts, channel: touches[0].channel } : null,
+      events: events.flatMap(({ stage: _, revenue: __, ...e }) => (keep(e.name) ? [{ ...e, name: e.name }] : [])),
+    };
+  }
+  const { r, s, places } = readV3Head(text);
+  const [touch] = readTouches(r, s, places);
+  const first = touch ? { ts: touch.ts, channel: touch.channel } : null;
+  const events: NamedStateEvent[] = [];
+  let ts = first?.ts ?? 0;
   for (let n = r.uint(); n > 0; n--) {
     ts += r.int();
-    const name = str(r.uint());
+    const name = r.uint();
     const kind = r.uint();
-    const stage = kind & 1 ? s[r.uint()] : null;
-    const revenue = kind & 2 ? r.num() : null;
-    events.push({ ts, name, ...places[kind >> 2], stage, revenue });
+    if (kind & 1) r.uint();
+    if (kind & 2) r.num();
+    if (name !== 0 && keep(s[name - 1])) events.push({ ts, name: s[name - 1], ...places[kind >> 2] });
   }
-  return { touches, events };
+  return { first, events };
+}
+
+/** A state's staged events up to `to`, in time order. */
+export function stagesOfPacked(text: string, to: number): { ts: number; stage: string }[] {
+  if (text[0] !== "3") return unpackState(text).events.flatMap((e) => (e.stage !== null && e.ts <= to ? [{ ts: e.ts, stage: e.stage }] : []));
+  const { r, s, places } = readV3Head(text);
+  const out: { ts: number; stage: string }[] = [];
+  let ts = readTouches(r, s, places)[0]?.ts ?? 0;
+  for (let n = r.uint(); n > 0; n--) {
+    ts += r.int();
+    r.uint();
+    const kind = r.uint();
+    if (kind & 1) {
+      const stage = s[r.uint()];
+      if (ts <= to) out.push({ ts, stage });
+    }
+    if (kind & 2) r.num();
+  }
+  return out;
+}
+
+/** A state's touchpoints, its events left unread. */
+export function touchesOfPacked(text: string): StateTouch[] {
+  if (text[0] !== "3") return unpackState(text).touches;
+  const { r, s, places } = readV3Head(text);
+  return readTouches(r, s, places);
 }
 
 function unpackV1({ s, t, e }: PackedV1, str: (i: number | null | undefined) => string | null, placeOf: (i: number) => EventPlace): PersonState {

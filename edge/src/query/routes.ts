@@ -11,7 +11,7 @@ import type {
 import { GROUP_BYS } from "./attribution/attribute";
 import { bucketLabel, bucketsBetween, INTERVALS } from "./buckets";
 import { toCsv } from "./csv";
-import { FUNNEL_ORDERS, funnelByChannel, funnelSteps, parseSteps, reach, stepEvents } from "./funnel";
+import { FUNNEL_ORDERS, funnelByChannel, funnelSteps, parseSteps, reach, stepEvents, type Reach } from "./funnel";
 import { channelCount, summaryOf, touchpointHistogram } from "./journey-stats";
 import { attributionOf, pathJourneys } from "./journey-digest";
 import { DAY_MS, personMatches, touchMatches } from "./journeys";
@@ -21,9 +21,8 @@ import {
 import { identKeysOf, recentEvents, resolvePerson, timeline } from "./load/events";
 import { channelCounts, countEventsAndPeople, countSessions, countTouchpoints, eventNames, eventSeries, sessionSeries } from "./load/counts";
 import { loadJourneyDigest } from "./load/journey-days";
-import { loadTouchpoints } from "./load/journeys";
 import { horizonOf } from "./load/horizon";
-import { firstTouchChannels } from "./load/state";
+import { namedEventsOfRange, touchesOfPeople } from "./load/state";
 import {
   asTime, ParamError, parseChoice, parseCommon, parseConversion, parseDuration, parseInteger, parseList, parseName,
 } from "./params";
@@ -106,13 +105,12 @@ queryRoutes.get("/funnel", async (c) => {
   const order = parseChoice(q, "order", FUNNEL_ORDERS, "sequential");
   const breakdown = parseChoice(q, "breakdown", ["none", "channel"] as const, "none");
   // Strict order needs every event between the steps to see that none intervened.
-  const db = siteDb(c.env, c.get("site"));
-  const siteId = c.get("site").id;
-  const version = versionOf(c.req.raw);
-  const events = await namedEvents(db, siteId, common, common.filter, order === "strict" ? null : stepEvents(steps), { version, withChannel: breakdown === "channel" });
-  const reached = [...events].map(([personId, list]) => ({ personId, ...reach(list, steps, window.ms, order) })).filter((r) => r.done[0]);
-  const firstTouch = await firstTouchChannels(db, siteId, reached.map((r) => r.personId), common.to);
-  const reaches = reached.map((r) => ({ ...r, firstTouch: firstTouch.get(r.personId) ?? NO_TOUCH }));
+  const events = await namedEventsOfRange(siteDb(c.env, c.get("site")), c.get("site").id, common, common.filter, order === "strict" ? null : stepEvents(steps));
+  const reaches: Reach[] = [];
+  for (const { first, events: list } of events.values()) {
+    const r = reach(list.map((e) => ({ ts: e.ts, name: e.name, channel: breakdown === "channel" ? e.in : null })), steps, window.ms, order);
+    if (r.done[0]) reaches.push({ ...r, firstTouch: first !== null && first.ts <= common.to ? first.channel : NO_TOUCH });
+  }
   return c.json({
     steps: funnelSteps(steps, reaches),
     window: window.text,
@@ -146,11 +144,7 @@ queryRoutes.get("/paths", async (c) => {
     return c.json({ to: jq.conversion, ...topPaths(pathJourneys(journeys), maxSteps, top, "last") } satisfies PathsBody);
   }
   const conversion = parseConversion(q, c.get("site").settings.conversions);
-  const version = versionOf(c.req.raw);
-  const [events, touchpoints] = await Promise.all([
-    namedEvents(db, siteId, common, { people: common.filter.people }, [anchor.start, conversion], { version, withChannel: false }),
-    loadTouchpoints(db, siteId, common, version, common.filter.people),
-  ]);
+  const events = await namedEvents(db, siteId, common, { people: common.filter.people }, [anchor.start, conversion], { version: versionOf(c.req.raw), withChannel: false });
   const starts = new Map<string, number>();
   const conversions = new Map<string, number[]>();
   for (const [personId, list] of events) {
@@ -158,6 +152,8 @@ queryRoutes.get("/paths", async (c) => {
     if (start) starts.set(personId, start.ts);
     conversions.set(personId, list.filter((e) => e.name === conversion).map((e) => e.ts));
   }
+  // Only the starters' touchpoints count: theirs, not every touchpoint of the range.
+  const touchpoints = await touchesOfPeople(db, siteId, [...starts.keys()], common);
   for (const [personId, since] of starts) {
     const own = (touchpoints.get(personId) ?? []).filter((t) => t.ts >= since);
     if (!own.some((t) => touchMatches(t, common.filter))) starts.delete(personId);

@@ -4,11 +4,10 @@
 import type { StalledPerson } from "./api";
 import { namedEvents, touchpointsOf, userIdsOf, type LastTouchRow } from "./load/aggregates";
 import { partsOf } from "./load/horizon";
-import { statesOf } from "./load/state";
+import { stagesOfPeople, statesOf } from "./load/state";
 import { inRange, type Common, type Range } from "./params";
 import { byPerson } from "./load/sql";
 import { loadJourneys, type JourneyQuery } from "./load/journeys";
-import { stageEvents } from "./marketing/load";
 import { nextBestTouchpoints, suggestionFor } from "./marketing/next-best";
 import { contactChannel, stalledPeople } from "./stalled";
 
@@ -29,13 +28,15 @@ export async function stalledRows(db: D1Database, siteId: string, common: Common
   const events = await namedEvents(db, siteId, common, common.filter, [q.started, q.expected], { version: q.journeys.version, withChannel: false });
   const stalled = stalledPeople(events, q.started, q.expected, q.afterMs, common.to).slice(0, q.limit);
   const ids = stalled.map((s) => s.personId);
-  // The suggestion needs every journey and stage (what moved people on from each stage): only
-  // worth reading when someone is on the list. Stages from the start: a person's stage may have
-  // been set long before the range.
-  const [touches, users, journeys, stages] = ids.length === 0 ? [[], [], [], new Map()] : await Promise.all([
-    lastTouches(db, siteId, common, ids), userIdsOf(db, siteId, ids),
-    loadJourneys(db, siteId, q.journeys), stageEvents(db, siteId, { from: 0, to: common.to }, q.journeys.version),
+  // The suggestion needs every journey (what moved people on from each stage): only worth
+  // reading when someone is on the list.
+  const [touches, users, journeys] = ids.length === 0 ? [[], [], []] : await Promise.all([
+    lastTouches(db, siteId, common, ids), userIdsOf(db, siteId, ids), loadJourneys(db, siteId, q.journeys),
   ]);
+  // Stages from the start (a person's stage may have been set long before the range), of the
+  // people they are asked of: those listed and those whose journeys weigh the suggestion.
+  const stages = ids.length === 0 ? new Map<string, { ts: number; stage: string }[]>()
+    : await stagesOfPeople(db, siteId, [...new Set([...ids, ...journeys.map((j) => j.personId)])], common.to);
   const best = nextBestTouchpoints(journeys, stages);
   const touchesOf = byPerson(touches, (t) => t);
   const userIdsOfPerson = byPerson(users, (u) => u.userId);

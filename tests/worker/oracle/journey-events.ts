@@ -6,7 +6,8 @@ import type { Journey } from "../../../edge/src/core/journeys";
 import type { EnrichedEvent, QueuePayload } from "../../../edge/src/pipeline/payload";
 import { loadJourneys, type JourneyQuery } from "../../../edge/src/query/load/journeys";
 import { namedEvents } from "../../../edge/src/query/load/aggregates";
-import { scanJourneys, scanNamedEvents } from "./scan-journeys";
+import { namedEventsOfRange, stagesOfPeople, touchesOfPeople } from "../../../edge/src/query/load/state";
+import { personOfKeys, scanJourneys, scanNamedEvents, scanStages, scanTouchpoints } from "./scan-journeys";
 import * as counts from "../../../edge/src/query/load/counts";
 
 export const DAY = 86_400_000;
@@ -93,7 +94,38 @@ export async function answers(siteId: string) {
   const range = { from: BASE + 3 * DAY, to: BASE + 33 * DAY };
   out.push(Object.fromEntries(await namedEvents(env.DB, siteId, range, { country: "FR" }, ["purchase", "quote_requested"], { withChannel: true })));
   out.push(Object.fromEntries(await namedEvents(env.DB, siteId, range, {}, null, { withChannel: false })));
+  out.push(...(await perPerson(siteId, range, async (filter, names) =>
+    new Map([...await namedEventsOfRange(env.DB, siteId, range, filter, names)].map(([personId, { first, events }]) =>
+      [personId, { first: first !== null && first.ts <= range.to ? first.channel : null, events: events.map((e) => ({ ts: e.ts, name: e.name, channel: e.in })) }])),
+  (people) => stagesOfPeople(env.DB, siteId, people, range.to), (people) => touchesOfPeople(env.DB, siteId, people, range))));
   return out;
+}
+
+type PersonEvents = Map<string, { first: string | null; events: { ts: number; name: string; channel: string | null }[] }>;
+
+/**
+ * What the funnel, /stalled and /paths read per person (load/state.ts), asked of everyone: named
+ * events with the first-touch channel, with and without a filter; staged events up to the end;
+ * touchpoints of the range.
+ */
+async function perPerson(siteId: string, range: { from: number; to: number }, events: (filter: { country?: string }, names: string[] | null) => Promise<PersonEvents>,
+  stages: (people: string[]) => Promise<Map<string, unknown>>, touches: (people: string[]) => Promise<Map<string, unknown>>): Promise<unknown[]> {
+  const people = (await env.DB.prepare("SELECT DISTINCT person_id FROM identities WHERE site_id = ? ORDER BY person_id").bind(siteId).raw<[string]>()).map(([p]) => p);
+  return [
+    Object.fromEntries(await events({ country: "FR" }, ["purchase", "quote_requested"])),
+    Object.fromEntries(await events({}, null)),
+    Object.fromEntries(await stages(people)),
+    Object.fromEntries(await touches(people)),
+  ];
+}
+
+/** The oracle of perPerson: scans of the raw tables. */
+async function scanPerPerson(siteId: string, range: { from: number; to: number }) {
+  const keys = await personOfKeys(env.DB, siteId);
+  const firsts = new Map([...await scanTouchpoints(env.DB, siteId, { from: 0, to: range.to }, keys)].map(([p, list]) => [p, list[0].channel]));
+  return perPerson(siteId, range, async (filter, names) =>
+    new Map([...await scanNamedEvents(env.DB, siteId, range, filter, names, true)].map(([personId, events]) => [personId, { first: firsts.get(personId) ?? null, events }])),
+  async () => scanStages(env.DB, siteId, range.to, keys), async () => scanTouchpoints(env.DB, siteId, range, keys));
 }
 
 /** Every count the read API makes, over a range that reaches back past the horizon and one after it. */
@@ -124,6 +156,7 @@ export async function oracle(siteId: string) {
   const range = { from: BASE + 3 * DAY, to: BASE + 33 * DAY };
   out.push(Object.fromEntries(await scanNamedEvents(env.DB, siteId, range, { country: "FR" }, ["purchase", "quote_requested"], true)));
   out.push(Object.fromEntries(await scanNamedEvents(env.DB, siteId, range, {}, null, false)));
+  out.push(...(await scanPerPerson(siteId, range)));
   return out;
 }
 

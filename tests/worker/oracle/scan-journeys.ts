@@ -50,3 +50,10 @@ export async function scanNamedEvents(db: D1Database, siteId: string, range: Ran
     .raw<[string, number, string, string | null]>();
   return groupRows(rows, ([key]) => people.get(key)!, ([, ts, name, channel]) => ({ ts, name, channel }));
 }
+
+/** Every staged event up to `to` by person, in time order. */
+export async function scanStages(db: D1Database, siteId: string, to: number, people: Map<string, string>) {
+  const rows = await db.prepare("SELECT ident_key, ts, stage FROM events WHERE site_id = ? AND ts <= ? AND stage IS NOT NULL ORDER BY ts, id")
+    .bind(siteId, to).raw<[string, number, string]>();
+  return groupRows(rows, ([key]) => people.get(key)!, ([, ts, stage]) => ({ ts, stage }));
+}

@@ -1,7 +1,7 @@
 // Reads of the journey state the pipeline keeps (person_state, journeys): what journey answers
 // cost follows the people and journeys of their range, not its raw events, and stays the same
 // after raw events age out of D1.
-import { conversionsOf, unpackState, type PersonState, type StateEvent } from "../../core/person-state";
+import { conversionsOf, namedEventsOfPacked, stagesOfPacked, touchesOfPacked, unpackState, type NamedStateEvent, type PersonState, type StateEvent } from "../../core/person-state";
 import { buildJourneys, touchMatches, type Conversion, type Journey, type PeopleSet, type Touch, type TouchFilter } from "../../core/journeys";
 import { inRange, type Range } from "../params";
 import { sharedLoad } from "./sql";
@@ -25,9 +25,7 @@ export async function statesInRange(db: D1Database, siteId: string, range: Range
 
 /** Some people's whole states, by person id (a primary-key lookup each). */
 export async function statesOf(db: D1Database, siteId: string, people: string[]): Promise<Map<string, PersonState>> {
-  const rows = await db.prepare("SELECT ps.person_id, ps.data FROM json_each(?2) j CROSS JOIN person_state ps ON ps.site_id = ?1 AND ps.person_id = j.value")
-    .bind(siteId, JSON.stringify(people)).raw<[string, string]>();
-  return new Map(rows.map(([personId, data]) => [personId, unpackState(data)]));
+  return new Map((await packedStatesOf(db, siteId, people)).map(([personId, data]) => [personId, unpackState(data)]));
 }
 
 /** A touchpoint as journeys carry it (the state's session flag left behind). */
@@ -75,20 +73,70 @@ export function eventsIn(states: Map<string, PersonState>, range: Range, filter:
   return out;
 }
 
+/** A person's named events of a range and their first touchpoint ever (core/person-state namedEventsOfPacked). */
+export interface RangeEvents {
+  first: { ts: number; channel: string } | null;
+  events: NamedStateEvent[];
+}
+
+/**
+ * The named events of the range (of `names`, when given) that match the filter, of every person
+ * with one, from their states: per-person sequences for questions no rollup answers (a funnel of
+ * any steps), O(people in the range) rather than a scan of the range's raw events and sessions.
+ * In the order of each person's first such event, as the raw rows (ordered by time) gave them.
+ */
+export async function namedEventsOfRange(db: D1Database, siteId: string, range: Range, filter: TouchFilter, names: string[] | null): Promise<Map<string, RangeEvents>> {
+  const rows = await db.prepare("SELECT person_id, data FROM person_state WHERE site_id = ? AND last_ts >= ? AND first_ts <= ?")
+    .bind(siteId, range.from, range.to).raw<[string, string]>();
+  const only = names === null ? null : new Set(names);
+  const found: [string, RangeEvents][] = [];
+  for (const [personId, data] of rows) {
+    if (filter.people && !filter.people.ids.has(personId)) continue;
+    const { first, events } = namedEventsOfPacked(data, only);
+    const own = events.filter((e) => inRange(e.ts, range) && touchMatches(e, filter));
+    if (own.length) found.push([personId, { first, events: own }]);
+  }
+  return new Map(found.sort((a, b) => a[1].events[0].ts - b[1].events[0].ts));
+}
+
 /** People per statement: their ids go to D1 as one JSON parameter, well under its 2 MB cap. */
 const PEOPLE_PER_READ = 20_000;
 
 /**
- * Each of these people's first-touch channel: their first touchpoint ever, up to `to`. Reads only
- * their states (a funnel's people), not every state of the range.
+ * Some people's packed states, by person id (a primary-key lookup each), PEOPLE_PER_READ at a
+ * time; `stagedOnly`: only those with a stage (person_state.stage is the latest staged event's).
  */
-export async function firstTouchChannels(db: D1Database, siteId: string, people: string[], to: number): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
+async function packedStatesOf(db: D1Database, siteId: string, people: string[], stagedOnly = false): Promise<[string, string][]> {
+  const out: [string, string][] = [];
   for (let i = 0; i < people.length; i += PEOPLE_PER_READ) {
-    for (const [personId, s] of await statesOf(db, siteId, people.slice(i, i + PEOPLE_PER_READ))) {
-      const first = s.touches[0];
-      if (first && first.ts <= to) out.set(personId, first.channel);
-    }
+    const rows = await db.prepare(`SELECT ps.person_id, ps.data FROM json_each(?2) j CROSS JOIN person_state ps ON ps.site_id = ?1 AND ps.person_id = j.value
+       ${stagedOnly ? "WHERE ps.stage IS NOT NULL" : ""}`)
+      .bind(siteId, JSON.stringify(people.slice(i, i + PEOPLE_PER_READ))).raw<[string, string]>();
+    for (const row of rows) out.push(row);
+  }
+  return out;
+}
+
+/**
+ * These people's touchpoints of the range, in time order, from their states: the touchpoints of
+ * some people (a path's starters), where the raw tables give every touchpoint of the range.
+ */
+export async function touchesOfPeople(db: D1Database, siteId: string, people: string[], range: Range): Promise<Map<string, Touch[]>> {
+  const rows = await packedStatesOf(db, siteId, people);
+  return touchesIn(new Map(rows.map(([personId, data]) => [personId, { touches: touchesOfPacked(data), events: [] }])), range);
+}
+
+/**
+ * Each of these people's staged events up to `to`, in time order: what their stage was at any
+ * moment (marketing/load.ts stageEvents, for some people rather than all). From their states,
+ * which hold every event of theirs: only the people asked about are read, where the raw tables
+ * could only give every staged event of the site.
+ */
+export async function stagesOfPeople(db: D1Database, siteId: string, people: string[], to: number): Promise<Map<string, { ts: number; stage: string }[]>> {
+  const out = new Map<string, { ts: number; stage: string }[]>();
+  for (const [personId, data] of await packedStatesOf(db, siteId, people, true)) {
+    const staged = stagesOfPacked(data, to);
+    if (staged.length) out.set(personId, staged);
   }
   return out;
 }
