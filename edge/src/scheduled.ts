@@ -52,8 +52,12 @@ async function enforceRetention(env: Bindings, s: Site, now: number): Promise<nu
     db.prepare("DELETE FROM page_engagement WHERE site_id = ? AND ts < ?").bind(s.id, cutoff),
     db.prepare("DELETE FROM filtered_events WHERE site_id = ? AND received_at < ?").bind(s.id, cutoff),
     db.prepare("DELETE FROM journeys WHERE site_id = ? AND end_ts < ?").bind(s.id, cutoff),
+    // Days before the cutoff's are gone whole.
+    db.prepare("DELETE FROM activity_days WHERE site_id = ? AND day < ?").bind(s.id, Math.floor(cutoff / DAY)),
   ]);
   await trimStates(db, s.id, cutoff);
+  // The cutoff's own day is counted again from what is left of it, states trimmed.
+  await db.prepare("UPDATE activity_days SET seq = random() & 9007199254740991 WHERE site_id = ? AND day = ?").bind(s.id, Math.floor(cutoff / DAY)).run();
   // The raw archive ages out with the same period.
   let cursor: string | undefined;
   do {

@@ -341,6 +341,21 @@ export const journeyDays = sqliteTable("journey_days", {
 }, (t) => [primaryKey({ columns: [t.siteId, t.conversion, t.day] })]);
 
 /**
+ * A digest of one UTC day's activity (query/activity-digest.ts: events, people, sessions,
+ * touchpoints, named events, per channel), for the count answers to sum days rather than scan
+ * events. Triggers on events, sessions and person_state give `seq` a new random value on every write
+ * that can change the day's counts (migration 0020); the digest is valid while `builtSeq` equals it.
+ * A day without a row had no activity.
+ */
+export const activityDays = sqliteTable("activity_days", {
+  siteId: text("site_id").notNull(),
+  day: integer("day").notNull(),
+  seq: integer("seq").notNull().default(0),
+  builtSeq: integer("built_seq"),
+  data: text("data"),
+}, (t) => [primaryKey({ columns: [t.siteId, t.day] })]);
+
+/**
  * Per site: raw events before `agedBefore` have left D1 (the R2 archive keeps them); the journeys
  * table holds journeys for the settings named by `journeysKey` (null while a rebuild is due).
  */

@@ -98,9 +98,14 @@ export async function rebuildStep(env: Env, step: RebuildStep, now = Date.now())
   }
   // What is still staged belongs to no one now (erased, or never stored): it goes, in slices.
   await deleteInSlices(db, "rebuild_events", `site_id = ?1 AND EXISTS (SELECT 1 FROM journey_meta WHERE site_id = ?1 AND ${CURRENT})`, [site.id, run]);
-  await db.prepare(
-    `UPDATE journey_meta SET rebuild_done = rebuild_done + ?3, rebuild_state = 'done', rebuild_phase = NULL, rebuild_cursor = NULL, journeys_key = ?4
-     WHERE site_id = ?1 AND ${CURRENT}`).bind(site.id, run, done, journeysKey(site.settings)).run();
+  await db.batch([
+    db.prepare(
+      `UPDATE journey_meta SET rebuild_done = rebuild_done + ?3, rebuild_state = 'done', rebuild_phase = NULL, rebuild_cursor = NULL, journeys_key = ?4
+       WHERE site_id = ?1 AND ${CURRENT}`).bind(site.id, run, done, journeysKey(site.settings)),
+    // The states before the raw horizon were recomputed too (sessions under a new gap, say): every
+    // day's activity digest is built again from what the rebuild left.
+    db.prepare("UPDATE activity_days SET seq = random() & 9007199254740991 WHERE site_id = ?").bind(site.id),
+  ]);
 }
 
 /**

@@ -145,7 +145,15 @@ export async function refreshPeople(db: D1Database, siteId: string, settings: Si
     const state = foldState(oldStates.get(personId) ?? [], fresh.get(personId) ?? { touches: [], events: [] }, agedBefore);
     return [personId, withLate(state, lateOf.get(personId) ?? [])];
   }));
-  await db.batch(writePeople(db, siteId, settings, states, mergedAway));
+  const writes = writePeople(db, siteId, settings, states, mergedAway);
+  // A late event's day was counted from the states (its raw rows had aged out): the state written
+  // just now holds it, so that day's activity digest is stale from here (migration 0020).
+  const lateDays = [...new Set((late.results as LateRow[]).map((r) => Math.floor(r.ts / DAY_MS)))];
+  if (lateDays.length) {
+    writes.push(db.prepare("UPDATE activity_days SET seq = random() & 9007199254740991 WHERE site_id = ? AND day IN (SELECT value FROM json_each(?))")
+      .bind(siteId, json(lateDays)));
+  }
+  await db.batch(writes);
   return ids.length;
 }
 

@@ -1,8 +1,11 @@
-// Counts of a range, split at the site's raw horizon: what lies after it is counted by SQL over
-// the raw tables (grouped in D1, fast), what lies before it — raw events aged out — from the
-// people's states, which hold every event and touchpoint of theirs. So a count is the same before
-// and after ageing, and a recent range costs what it did. Filters match an event's own columns,
-// a session's or touchpoint's for those; a conversion counts in the channel it happened in.
+// Counts of a range. Unfiltered, its whole UTC days come from their activity digests
+// (activity_days, load/day-digests.ts), so a count costs the days of the range, not its events;
+// the range's partial days at both ends, a filter or a segment are counted by scanning. A scan is
+// split at the site's raw horizon: what lies after it is counted by SQL over the raw tables
+// (grouped in D1), what lies before it — raw events aged out — from the people's states, which hold
+// every event and touchpoint of theirs. A day's digest is built by the same scans, so every count
+// is the same whichever way it is read, before and after ageing. Filters match an event's own
+// columns, a session's or touchpoint's for those; a conversion counts in the channel it happened in.
 import type { PersonState } from "../../core/person-state";
 import { personMatches, touchMatches, unfiltered, type TouchFilter } from "../../core/journeys";
 import { peopleActiveIn } from "./person-spans";
@@ -12,7 +15,10 @@ import { inRange, type Range } from "../params";
 import { statesInRange } from "./state";
 import { personOfKeys } from "./sql";
 import * as raw from "./raw-counts";
-import { partsOf } from "./horizon";
+import { horizonOf, partsOf } from "./horizon";
+import { dayDigests, type DayTable } from "./day-digests";
+import { activityOf, addActivity, channelRows, emptyActivity, nameRows, packActivity, unpackActivity, type ActivityDigest } from "../activity-digest";
+import { DAY_MS } from "../journeys";
 
 type States = Map<string, PersonState>;
 const bump = <K>(m: Map<K, number>, k: K, by = 1) => m.set(k, (m.get(k) ?? 0) + by);
@@ -21,9 +27,53 @@ const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const agedStates = (db: D1Database, siteId: string, r: Range, filter: TouchFilter, version?: string): Promise<States> =>
   statesInRange(db, siteId, r, version, filter.people);
 
+const NO_FILTER: TouchFilter = {};
+
+/** A day's activity, from the scans below over that day alone. */
+async function buildDay(db: D1Database, siteId: string, day: number, horizon: number): Promise<ActivityDigest> {
+  const r = { from: day * DAY_MS, to: (day + 1) * DAY_MS - 1 };
+  const [events, names, channels, people] = await Promise.all([
+    scanEvents(db, siteId, r),
+    scanEventNames(db, siteId, r, NO_FILTER),
+    channelTable(db, siteId, r, NO_FILTER),
+    // All raw: the database counts the day's people through the identity map itself.
+    r.from >= horizon ? raw.countPeople(db, siteId, r) : peopleActiveIn(db, siteId, r),
+  ]);
+  return activityOf({ events, people, names, channels: [...channels.values()] });
+}
+
+const activityTable = (db: D1Database, siteId: string): DayTable<ActivityDigest> => ({
+  table: "activity_days",
+  pack: packActivity,
+  unpack: unpackActivity,
+  build: async (days) => {
+    const horizon = await horizonOf(db, siteId);
+    return Promise.all(days.map((day) => buildDay(db, siteId, day, horizon)));
+  },
+});
+
+interface Split {
+  /** The range's whole UTC days that had any activity, digested. */
+  days: { day: number; digest: ActivityDigest }[];
+  /** Its partial days at both ends, to scan. */
+  ends: Range[];
+}
+
+/** The range as whole days read from their digests and partial ends; null where digests cannot answer (a filter, no whole day). */
+async function split(db: D1Database, siteId: string, range: Range, filter: TouchFilter): Promise<Split | null> {
+  if (!unfiltered(filter)) return null;
+  const firstDay = Math.ceil(range.from / DAY_MS);
+  const lastDay = Math.floor((range.to + 1) / DAY_MS) - 1;
+  if (firstDay > lastDay) return null;
+  const ends = [{ from: range.from, to: firstDay * DAY_MS - 1 }, { from: (lastDay + 1) * DAY_MS, to: range.to }].filter((r) => r.from <= r.to);
+  return { days: await dayDigests(db, siteId, activityTable(db, siteId), firstDay, lastDay), ends };
+}
+
+const sumDays = (days: Split["days"]) => days.reduce((total, d) => addActivity(total, d.digest), emptyActivity());
+
 export async function countEventsAndPeople(db: D1Database, siteId: string, range: Range, filter: TouchFilter, version?: string) {
   if (unfiltered(filter)) {
-    const [{ events }, people] = await Promise.all([countEvents(db, siteId, range, version), peopleActiveIn(db, siteId, range)]);
+    const [events, people] = await Promise.all([countEvents(db, siteId, range, version), peopleActiveIn(db, siteId, range)]);
     return { events, people };
   }
   const { raw: r, aged } = await partsOf(db, siteId, range, filter.people);
@@ -46,14 +96,29 @@ export async function countEventsAndPeople(db: D1Database, siteId: string, range
 }
 
 /** Events of the range with no filter: the people are counted apart (person-spans.ts). */
-async function countEvents(db: D1Database, siteId: string, range: Range, version?: string) {
+async function countEvents(db: D1Database, siteId: string, range: Range, version?: string): Promise<number> {
+  const s = await split(db, siteId, range, NO_FILTER);
+  if (!s) return scanEvents(db, siteId, range, version);
+  const ends = await Promise.all(s.ends.map((r) => scanEvents(db, siteId, r, version)));
+  return ends.reduce((n, e) => n + e, sumDays(s.days).events);
+}
+
+async function scanEvents(db: D1Database, siteId: string, range: Range, version?: string): Promise<number> {
   const { raw: r, aged } = await partsOf(db, siteId, range);
   let events = r ? await raw.countEvents(db, siteId, r) : 0;
   if (aged) for (const s of (await statesInRange(db, siteId, aged, version)).values()) for (const e of s.events) if (inRange(e.ts, aged)) events++;
-  return { events };
+  return events;
 }
 
-async function countTouches(db: D1Database, siteId: string, range: Range, filter: TouchFilter, sessionsOnly: boolean, version?: string) {
+async function countTouches(db: D1Database, siteId: string, range: Range, filter: TouchFilter, sessionsOnly: boolean, version?: string): Promise<number> {
+  const s = await split(db, siteId, range, filter);
+  if (!s) return scanTouches(db, siteId, range, filter, sessionsOnly, version);
+  const total = sumDays(s.days);
+  const ends = await Promise.all(s.ends.map((r) => scanTouches(db, siteId, r, filter, sessionsOnly, version)));
+  return ends.reduce((n, e) => n + e, sessionsOnly ? total.sessions : total.touchpoints);
+}
+
+async function scanTouches(db: D1Database, siteId: string, range: Range, filter: TouchFilter, sessionsOnly: boolean, version?: string) {
   const { raw: r, aged } = await partsOf(db, siteId, range, filter.people);
   let n = r ? await (sessionsOnly ? raw.countSessions : raw.countTouchpoints)(db, siteId, r, filter) : 0;
   if (aged) {
@@ -77,6 +142,17 @@ export interface SeriesRow {
 }
 
 export async function eventSeries(db: D1Database, siteId: string, range: Range, filter: TouchFilter, interval: Interval, conversion: string, version?: string): Promise<SeriesRow[]> {
+  // People are distinct per day in a digest: only a daily series can take them from there.
+  const s = interval === "day" ? await split(db, siteId, range, filter) : null;
+  if (!s) return scanEventSeries(db, siteId, range, filter, interval, conversion, version);
+  const ends = await Promise.all(s.ends.map((r) => scanEventSeries(db, siteId, r, filter, interval, conversion, version)));
+  return [
+    ...s.days.map(({ day, digest: d }) => ({ bucket: day * DAY_MS, events: d.events, people: d.people, conversions: d.names[conversion] ?? 0 })),
+    ...ends.flat(),
+  ];
+}
+
+async function scanEventSeries(db: D1Database, siteId: string, range: Range, filter: TouchFilter, interval: Interval, conversion: string, version?: string): Promise<SeriesRow[]> {
   const { raw: r, aged } = await partsOf(db, siteId, range, filter.people);
   const rows = new Map<number, { events: number; conversions: number; people: Set<string> }>();
   const row = (b: number) => rows.get(b) ?? rows.set(b, { events: 0, conversions: 0, people: new Set() }).get(b)!;
@@ -105,6 +181,13 @@ export async function eventSeries(db: D1Database, siteId: string, range: Range, 
 }
 
 export async function sessionSeries(db: D1Database, siteId: string, range: Range, filter: TouchFilter, interval: Interval, version?: string) {
+  const s = interval === "day" ? await split(db, siteId, range, filter) : null;
+  if (!s) return scanSessionSeries(db, siteId, range, filter, interval, version);
+  const ends = await Promise.all(s.ends.map((r) => scanSessionSeries(db, siteId, r, filter, interval, version)));
+  return [...s.days.map(({ day, digest }) => ({ bucket: day * DAY_MS, sessions: digest.sessions })), ...ends.flat()];
+}
+
+async function scanSessionSeries(db: D1Database, siteId: string, range: Range, filter: TouchFilter, interval: Interval, version?: string) {
   const { raw: r, aged } = await partsOf(db, siteId, range, filter.people);
   const counts = new Map<number, number>();
   if (r) for (const { bucket, sessions } of await raw.sessionSeries(db, siteId, r, filter, interval)) bump(counts, bucket, sessions);
@@ -116,12 +199,24 @@ export async function sessionSeries(db: D1Database, siteId: string, range: Range
   return [...counts].map(([bucket, sessions]) => ({ bucket, sessions }));
 }
 
-/** Sessions, touchpoints and conversions per channel (a conversion counts in the channel it happened in). */
-export async function channelCounts(db: D1Database, siteId: string, range: Range, filter: TouchFilter, conversion: string, version?: string): Promise<ChannelRow[]> {
+interface ChannelTableRow {
+  channel: string;
+  sessions: number;
+  touchpoints: number;
+  /** Named events that happened in the channel, by name (all names, or the one asked). */
+  named: Record<string, number>;
+}
+
+/** Sessions, touchpoints and named events per channel; `name`: count only that name's events. */
+async function channelTable(db: D1Database, siteId: string, range: Range, filter: TouchFilter, name?: string, version?: string): Promise<Map<string, ChannelTableRow>> {
   const { raw: r, aged } = await partsOf(db, siteId, range, filter.people);
-  const rows = new Map<string, ChannelRow>();
-  const row = (channel: string) => rows.get(channel) ?? rows.set(channel, { channel, sessions: 0, touchpoints: 0, conversions: 0 }).get(channel)!;
-  if (r) for (const c of await raw.channelCounts(db, siteId, r, filter, conversion)) Object.assign(row(c.channel), c);
+  const rows = new Map<string, ChannelTableRow>();
+  const row = (channel: string) => rows.get(channel) ?? rows.set(channel, { channel, sessions: 0, touchpoints: 0, named: {} }).get(channel)!;
+  if (r) {
+    const [touches, named] = await Promise.all([raw.channelTouches(db, siteId, r, filter), raw.namedByChannel(db, siteId, r, filter, name)]);
+    for (const t of touches) Object.assign(row(t.channel), { sessions: t.sessions, touchpoints: t.touchpoints });
+    for (const n of named) row(n.channel).named[n.name] = n.n;
+  }
   if (aged) {
     for (const s of (await agedStates(db, siteId, aged, filter, version)).values()) {
       for (const t of s.touches) {
@@ -130,13 +225,38 @@ export async function channelCounts(db: D1Database, siteId: string, range: Range
         x.touchpoints++;
         if (t.session) x.sessions++;
       }
-      for (const e of s.events) if (e.name === conversion && inRange(e.ts, aged) && touchMatches(e, filter)) row(e.in).conversions++;
+      for (const e of s.events) {
+        if (e.name === null || (name !== undefined && e.name !== name) || !inRange(e.ts, aged) || !touchMatches(e, filter)) continue;
+        const named = row(e.in).named;
+        named[e.name] = (named[e.name] ?? 0) + 1;
+      }
     }
   }
-  return [...rows.values()].sort((a, b) => b.touchpoints - a.touchpoints || byText(a.channel, b.channel));
+  return rows;
+}
+
+/** Sessions, touchpoints and conversions per channel (a conversion counts in the channel it happened in). */
+export async function channelCounts(db: D1Database, siteId: string, range: Range, filter: TouchFilter, conversion: string, version?: string): Promise<ChannelRow[]> {
+  const s = await split(db, siteId, range, filter);
+  const parts = s ? [sumDays(s.days)] : [];
+  for (const table of await Promise.all((s?.ends ?? [range]).map((r) => channelTable(db, siteId, r, filter, conversion, version)))) {
+    parts.push(activityOf({ events: 0, people: 0, names: [], channels: [...table.values()] }));
+  }
+  // A channel shows where it had a touchpoint or one of these conversions.
+  return channelRows(parts.reduce(addActivity, emptyActivity()), conversion).filter((c) => c.touchpoints > 0 || c.conversions > 0);
 }
 
 export async function eventNames(db: D1Database, siteId: string, range: Range, filter: TouchFilter, version?: string): Promise<EventNameCount[]> {
+  const s = await split(db, siteId, range, filter);
+  if (!s) return scanEventNames(db, siteId, range, filter, version);
+  const total = sumDays(s.days);
+  for (const end of await Promise.all(s.ends.map((r) => scanEventNames(db, siteId, r, filter, version)))) {
+    for (const { name, count } of end) total.names[name] = (total.names[name] ?? 0) + count;
+  }
+  return nameRows(total);
+}
+
+async function scanEventNames(db: D1Database, siteId: string, range: Range, filter: TouchFilter, version?: string): Promise<EventNameCount[]> {
   const { raw: r, aged } = await partsOf(db, siteId, range, filter.people);
   const counts = new Map<string, number>();
   if (r) for (const { name, count } of await raw.eventNames(db, siteId, r, filter)) bump(counts, name, count);
@@ -164,3 +284,6 @@ export async function cohortActivity(db: D1Database, siteId: string, range: Rang
   ]);
   return { firstSeen, activeBuckets: new Map([...active].map(([p, b]) => [p, [...b]])) };
 }
+
+/** The scans the digests are built from: the tests' oracle (tests/worker/activity-days.test.ts). */
+export const scans = { events: scanEvents, touches: scanTouches, eventSeries: scanEventSeries, sessionSeries: scanSessionSeries, channelTable, eventNames: scanEventNames };

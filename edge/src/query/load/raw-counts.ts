@@ -1,6 +1,6 @@
 // Counts the database does itself over the raw tables (grouped in SQL, so only small results
 // travel): the part of a range after the raw horizon (load/counts.ts joins the part before it).
-import type { ChannelRow, EventNameCount } from "../api";
+import type { EventNameCount } from "../api";
 import type { Interval } from "../buckets";
 import type { TouchFilter } from "../../core/journeys";
 import type { Range } from "../params";
@@ -88,19 +88,39 @@ export async function sessionSeries(db: D1Database, siteId: string, range: Range
   );
 }
 
-export async function channelCounts(db: D1Database, siteId: string, range: Range, filter: TouchFilter, conversion: string): Promise<ChannelRow[]> {
-  const [t, s, e] = ["t", "s", "e"].map((alias) => filterClause(alias, filter, 5));
-  return all<ChannelRow>(
+/** Sessions and touchpoints per channel. */
+export function channelTouches(db: D1Database, siteId: string, range: Range, filter: TouchFilter) {
+  const [t, s] = ["t", "s"].map((alias) => filterClause(alias, filter, 4));
+  return all<{ channel: string; sessions: number; touchpoints: number }>(
     db,
-    `SELECT channel, SUM(sessions) AS sessions, SUM(touchpoints) AS touchpoints, SUM(conversions) AS conversions FROM (
-       SELECT t.channel, 0 AS sessions, COUNT(*) AS touchpoints, 0 AS conversions FROM (${TOUCHPOINTS_SQL}) t WHERE 1${t.sql} GROUP BY t.channel
-       UNION ALL SELECT s.channel, COUNT(*), 0, 0 FROM sessions s WHERE s.site_id = ?1 AND s.start_ts BETWEEN ?2 AND ?3${s.sql} GROUP BY s.channel
-       UNION ALL SELECT ${EVENT_CHANNEL}, 0, 0, COUNT(*)
-         FROM events e JOIN sessions s ON s.id = e.session_id
-         WHERE e.site_id = ?1 AND e.event = ?4 AND e.ts BETWEEN ?2 AND ?3${e.sql} GROUP BY 1
-     ) GROUP BY channel ORDER BY touchpoints DESC, channel`,
-    [siteId, range.from, range.to, conversion, ...t.params],
+    `SELECT channel, SUM(sessions) AS sessions, SUM(touchpoints) AS touchpoints FROM (
+       SELECT t.channel, 0 AS sessions, COUNT(*) AS touchpoints FROM (${TOUCHPOINTS_SQL}) t WHERE 1${t.sql} GROUP BY t.channel
+       UNION ALL SELECT s.channel, COUNT(*), 0 FROM sessions s WHERE s.site_id = ?1 AND s.start_ts BETWEEN ?2 AND ?3${s.sql} GROUP BY s.channel
+     ) GROUP BY channel`,
+    [siteId, range.from, range.to, ...t.params],
   );
+}
+
+/** Named events per channel they happened in (a conversion's channel), by name; only `name` when given. */
+export function namedByChannel(db: D1Database, siteId: string, range: Range, filter: TouchFilter, name?: string) {
+  const f = filterClause("e", filter, 5);
+  return all<{ channel: string; name: string; n: number }>(
+    db,
+    `SELECT ${EVENT_CHANNEL} AS channel, e.event AS name, COUNT(*) AS n FROM events e JOIN sessions s ON s.id = e.session_id
+     WHERE e.site_id = ?1 AND e.ts BETWEEN ?2 AND ?3 AND ${name === undefined ? "e.event IS NOT NULL AND ?4 IS NULL" : "e.event = ?4"}${f.sql} GROUP BY 1, 2`,
+    [siteId, range.from, range.to, name ?? null, ...f.params],
+  );
+}
+
+/** People with an event in the range, counted through the identity map in SQL. */
+export async function countPeople(db: D1Database, siteId: string, range: Range): Promise<number> {
+  const [row] = await all<{ n: number }>(
+    db,
+    `SELECT COUNT(DISTINCT i.person_id) AS n FROM (SELECT DISTINCT ident_key FROM events WHERE site_id = ?1 AND ts BETWEEN ?2 AND ?3) x
+     CROSS JOIN identities i ON i.site_id = ?1 AND i.ident_key = x.ident_key`,
+    [siteId, range.from, range.to],
+  );
+  return row.n;
 }
 
 export async function eventNames(db: D1Database, siteId: string, range: Range, filter: TouchFilter) {
