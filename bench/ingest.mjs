@@ -7,7 +7,7 @@ import { DEMO } from "../scripts/dev-server.mjs";
 const EVENTS_PER_REQUEST = 20;
 // Server sources (Segment's libraries, the seed) send up to 100 per request: the pipeline's
 // capacity shows there, where per-request overhead weighs less.
-const LARGE_BATCH = 100;
+export const LARGE_BATCH = 100;
 const auth = { authorization: `Basic ${Buffer.from(`${DEMO.site.secretKey}:`).toString("base64")}`, "content-type": "application/json" };
 
 function batchBody(run, i, size = EVENTS_PER_REQUEST) {
@@ -27,7 +27,7 @@ async function stats(url) {
 }
 
 /** Sends for durationMs, then waits until every accepted event is in D1: stored events/s end to end. */
-async function sendAndStore(url, size, durationMs, concurrency) {
+export async function sendAndStore(url, size, durationMs, concurrency) {
   const before = (await stats(url)).events;
   const runId = `b${size}-${Date.now()}`;
   const t0 = performance.now();

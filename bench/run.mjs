@@ -10,6 +10,7 @@ import * as dashboardLoad from "./dashboard-load.mjs";
 import * as act from "./act.mjs";
 import * as compareSegments from "./compare-segments.mjs";
 import * as move from "./move.mjs";
+import * as ingestBefore from "./ingest-before.mjs";
 
 // Parts to run, then options: `npm run bench -- read --sizes 100k,1m,10m` (`--http` loads the read
 // data set through the public ingest instead of the bench-only bulk route; `--data <dir>` keeps the
@@ -55,6 +56,8 @@ if (want("act")) await withServer((url) => act.run({ url }));
 if (want("segments")) await withServer((url) => compareSegments.run({ url, people: Number(process.env.BENCH_SEGMENT_PEOPLE ?? 3000) }));
 if (want("move")) await withServer((url) => move.run({ url }));
 if (want("ingest")) await withServer(async (url) => ingest.print(await ingest.run({ url })));
+// Only when named: it installs and builds an older commit in a temporary worktree.
+if (only.includes("ingest-before")) await ingestBefore.run({ port });
 if (want("read")) {
   // --sizes 100k,1m,10m (or BENCH_SIZES=20000,100000); the default is the 100k / 1M pair. The data
   // set is loaded through the bulk route (the same pipeline code in workerd) unless --http.
