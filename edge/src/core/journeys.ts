@@ -77,7 +77,7 @@ export interface TouchFilter {
 /** Whether a person is counted under the filter (everyone, without `people`). */
 export const personMatches = (personId: string, filter: TouchFilter): boolean => filter.people === undefined || filter.people.ids.has(personId);
 
-const FILTER_KEYS = ["channel", "source", "campaign", "country", "device"] as const;
+export const FILTER_KEYS = ["channel", "source", "campaign", "country", "device"] as const;
 
 /** Whether the filter lets everything through: no field and no people named. */
 export const unfiltered = (filter: TouchFilter): boolean => filter.people === undefined && FILTER_KEYS.every((k) => filter[k] === undefined);

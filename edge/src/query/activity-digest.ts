@@ -1,74 +1,118 @@
-// One UTC day's activity reduced to the counts the count answers read (overview, timeseries,
-// channels, event-names): events, people, sessions and touchpoints, named events by name, and per
-// channel its sessions, touchpoints and named events by name (a conversion counts in the channel it
-// happened in, whichever event the question names). Everything but people adds up over days, so a
-// range's answer sums its days' digests (load/activity-days.ts keeps them); people are distinct per
-// day only, which is what a daily series shows. Pure.
+// One UTC day's activity reduced to what the count answers read (overview, timeseries, channels,
+// event-names), by place — the channel, source, campaign, country and device an event, session or
+// touchpoint has — so that a filter on any of those, or several, is answered by summing the places
+// it matches: events and named events by their own place, a conversion also by the channel it
+// happened in, sessions and touchpoints by theirs. People are distinct within the day only: all of
+// them, and those with an event of each single place value (what a daily series with one filter
+// shows). Counts add up over days, so a range's answer sums its days (load/activity-days.ts keeps
+// the digests). Pure.
 import type { ChannelRow, EventNameCount } from "./api";
+import { FILTER_KEYS, type TouchFilter } from "../core/journeys";
 
-export interface ActivityDigest {
+/** [channel, source, campaign, country, device]. */
+export type PlaceTuple = [string, string | null, string | null, string | null, string | null];
+
+export interface PlaceCounts {
   events: number;
-  people: number;
   sessions: number;
   touchpoints: number;
-  /** Named events by name. */
+  /** Named events of this place, by name. */
   names: Record<string, number>;
-  /** By channel: [sessions, touchpoints, named events happened in it by name]. */
-  channels: Record<string, [number, number, Record<string, number>]>;
+  /** Named events of this place by the channel they happened in (a session's, or their own), then name. */
+  namedIn: Record<string, Record<string, number>>;
 }
 
-export const emptyActivity = (): ActivityDigest => ({ events: 0, people: 0, sessions: 0, touchpoints: 0, names: {}, channels: {} });
+export interface ActivityDigest {
+  people: number;
+  /** People with an event whose own `dim` is `value`, by `${dim}:${value}`. */
+  peopleBy: Record<string, number>;
+  /** By place (the tuple as JSON). */
+  places: Record<string, PlaceCounts>;
+}
+
+export const emptyActivity = (): ActivityDigest => ({ people: 0, peopleBy: {}, places: {} });
+const emptyPlace = (): PlaceCounts => ({ events: 0, sessions: 0, touchpoints: 0, names: {}, namedIn: {} });
+
+export const placeKey = (p: PlaceTuple): string => JSON.stringify(p);
+export const placeOf = (x: { channel: string; source: string | null; campaign: string | null; country: string | null; device: string | null }): PlaceTuple =>
+  [x.channel, x.source, x.campaign, x.country, x.device];
+
+/** The place's counts in `d`, made on first use. */
+export const at = (d: ActivityDigest, p: PlaceTuple): PlaceCounts => (d.places[placeKey(p)] ??= emptyPlace());
 
 const addCounts = (to: Record<string, number>, from: Record<string, number>) => {
   for (const k in from) to[k] = (to[k] ?? 0) + from[k];
 };
 
-/** Adds `d` into `total` (people too, which only means something for a single day). */
+/** Adds `d` into `total` (people too, which only means something for one day). */
 export function addActivity(total: ActivityDigest, d: ActivityDigest): ActivityDigest {
-  total.events += d.events;
   total.people += d.people;
-  total.sessions += d.sessions;
-  total.touchpoints += d.touchpoints;
-  addCounts(total.names, d.names);
-  for (const ch in d.channels) {
-    const [s, t, n] = d.channels[ch];
-    const c = (total.channels[ch] ??= [0, 0, {}]);
-    c[0] += s;
-    c[1] += t;
-    addCounts(c[2], n);
+  addCounts(total.peopleBy, d.peopleBy);
+  for (const key in d.places) {
+    const from = d.places[key];
+    const to = (total.places[key] ??= emptyPlace());
+    to.events += from.events;
+    to.sessions += from.sessions;
+    to.touchpoints += from.touchpoints;
+    addCounts(to.names, from.names);
+    for (const ch in from.namedIn) addCounts((to.namedIn[ch] ??= {}), from.namedIn[ch]);
   }
   return total;
 }
 
-/** The digest of counts the loaders gave for one day. */
-export function activityOf(day: {
-  events: number;
-  people: number;
-  names: EventNameCount[];
-  channels: { channel: string; sessions: number; touchpoints: number; named: Record<string, number> }[];
-}): ActivityDigest {
-  const d: ActivityDigest = { ...emptyActivity(), events: day.events, people: day.people };
-  for (const { name, count } of day.names) d.names[name] = count;
-  for (const c of day.channels) {
-    d.sessions += c.sessions;
-    d.touchpoints += c.touchpoints;
-    d.channels[c.channel] = [c.sessions, c.touchpoints, c.named];
+/** A filter of place columns only (no segment) can be answered from digests. */
+export const placeFilter = (f: TouchFilter): boolean => f.people === undefined;
+
+function matches(key: string, f: TouchFilter): boolean {
+  const p = JSON.parse(key) as PlaceTuple;
+  return FILTER_KEYS.every((k, i) => f[k] === undefined || p[i] === f[k]);
+}
+
+/** The counts of the places `f` matches, summed into one place. */
+export function matching(d: ActivityDigest, f: TouchFilter): PlaceCounts & { channels: Record<string, [sessions: number, touchpoints: number]> } {
+  const out = { ...emptyPlace(), channels: {} as Record<string, [number, number]> };
+  for (const key in d.places) {
+    if (!matches(key, f)) continue;
+    const c = d.places[key];
+    out.events += c.events;
+    out.sessions += c.sessions;
+    out.touchpoints += c.touchpoints;
+    addCounts(out.names, c.names);
+    for (const ch in c.namedIn) addCounts((out.namedIn[ch] ??= {}), c.namedIn[ch]);
+    if (c.sessions || c.touchpoints) {
+      const ch = (out.channels[(JSON.parse(key) as PlaceTuple)[0]] ??= [0, 0]);
+      ch[0] += c.sessions;
+      ch[1] += c.touchpoints;
+    }
   }
-  return d;
+  return out;
+}
+
+/** Whether a day's digest knows its people under `f`: with no filter or one. */
+export const peopleKnown = (f: TouchFilter): boolean => placeFilter(f) && FILTER_KEYS.filter((k) => f[k] !== undefined).length <= 1;
+
+/** The day's people under `f` (peopleKnown). */
+export function peopleUnder(d: ActivityDigest, f: TouchFilter): number {
+  const k = FILTER_KEYS.find((k) => f[k] !== undefined);
+  return k === undefined ? d.people : d.peopleBy[`${k}:${f[k]}`] ?? 0;
 }
 
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-/** load/counts channelCounts' rows, in its order. */
-export function channelRows(d: ActivityDigest, conversion: string): ChannelRow[] {
-  return Object.entries(d.channels)
-    .map(([channel, [sessions, touchpoints, named]]) => ({ channel, sessions, touchpoints, conversions: named[conversion] ?? 0 }))
+/** load/counts channelCounts' rows, in its order: a channel shows where it had a touchpoint or one of these conversions. */
+export function channelRows(c: ReturnType<typeof matching>, conversion: string): ChannelRow[] {
+  const rows = new Map<string, ChannelRow>();
+  const row = (channel: string) => rows.get(channel) ?? rows.set(channel, { channel, sessions: 0, touchpoints: 0, conversions: 0 }).get(channel)!;
+  for (const ch in c.channels) Object.assign(row(ch), { sessions: c.channels[ch][0], touchpoints: c.channels[ch][1] });
+  for (const ch in c.namedIn) if (c.namedIn[ch][conversion]) row(ch).conversions += c.namedIn[ch][conversion];
+  return [...rows.values()].filter((r) => r.touchpoints > 0 || r.conversions > 0)
     .sort((a, b) => b.touchpoints - a.touchpoints || byText(a.channel, b.channel));
 }
 
 /** load/counts eventNames' rows, in its order. */
-export function nameRows(d: ActivityDigest): EventNameCount[] {
-  return Object.entries(d.names).map(([name, count]) => ({ name, count })).sort((a, b) => b.count - a.count || byText(a.name, b.name));
+export function nameRows(names: Record<string, number>): EventNameCount[] {
+  return Object.entries(names).filter(([, count]) => count > 0).map(([name, count]) => ({ name, count }))
+    .sort((a, b) => b.count - a.count || byText(a.name, b.name));
 }
 
 export const packActivity = (d: ActivityDigest): string => JSON.stringify(d);

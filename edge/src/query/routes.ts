@@ -19,7 +19,7 @@ import {
   namedEvents, peopleByStage, vitalSamples, engagementByPage,
 } from "./load/aggregates";
 import { identKeysOf, recentEvents, resolvePerson, timeline } from "./load/events";
-import { channelCounts, countEventsAndPeople, countSessions, countTouchpoints, eventNames, eventSeries, sessionSeries } from "./load/counts";
+import { channelCounts, eventNames, eventSeries, rangeCounts, sessionSeries } from "./load/counts";
 import { loadJourneyDigest } from "./load/journey-days";
 import { horizonOf } from "./load/horizon";
 import { namedEventsOfRange, touchesOfPeople } from "./load/state";
@@ -55,13 +55,12 @@ queryRoutes.get("/overview", async (c) => {
   const db = siteDb(c.env, c.get("site"));
   const siteId = c.get("site").id;
   const version = versionOf(c.req.raw);
-  const [counts, sessions, touchpoints, journeys] = await Promise.all([
-    countEventsAndPeople(db, siteId, common, common.filter, version),
-    countSessions(db, siteId, common, common.filter, version),
-    countTouchpoints(db, siteId, common, common.filter, version),
+  const [counts, journeys] = await Promise.all([
+    rangeCounts(db, siteId, common, common.filter, version),
     loadJourneyDigest(db, siteId, journeyQuery(c, q, common)),
   ]);
-  return c.json({ people: counts.people, sessions, events: counts.events, touchpoints, ...summaryOf(pathJourneys(journeys), journeys.timesToConvert) } satisfies OverviewBody);
+  return c.json({ people: counts.people, sessions: counts.sessions, events: counts.events, touchpoints: counts.touchpoints,
+    ...summaryOf(pathJourneys(journeys), journeys.timesToConvert) } satisfies OverviewBody);
 });
 
 queryRoutes.get("/people/:personId/timeline", async (c) => {

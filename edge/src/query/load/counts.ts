@@ -17,7 +17,8 @@ import { personOfKeys } from "./sql";
 import * as raw from "./raw-counts";
 import { horizonOf, partsOf } from "./horizon";
 import { dayDigests, type DayTable } from "./day-digests";
-import { activityOf, addActivity, channelRows, emptyActivity, nameRows, packActivity, unpackActivity, type ActivityDigest } from "../activity-digest";
+import { addActivity, channelRows, emptyActivity, matching, nameRows, packActivity, peopleKnown, peopleUnder, placeFilter, unpackActivity, type ActivityDigest } from "../activity-digest";
+import { buildActivityDay } from "./activity-day";
 import { DAY_MS } from "../journeys";
 
 type States = Map<string, PersonState>;
@@ -29,26 +30,13 @@ const agedStates = (db: D1Database, siteId: string, r: Range, filter: TouchFilte
 
 const NO_FILTER: TouchFilter = {};
 
-/** A day's activity, from the scans below over that day alone. */
-async function buildDay(db: D1Database, siteId: string, day: number, horizon: number): Promise<ActivityDigest> {
-  const r = { from: day * DAY_MS, to: (day + 1) * DAY_MS - 1 };
-  const [events, names, channels, people] = await Promise.all([
-    scanEvents(db, siteId, r),
-    scanEventNames(db, siteId, r, NO_FILTER),
-    channelTable(db, siteId, r, NO_FILTER),
-    // All raw: the database counts the day's people through the identity map itself.
-    r.from >= horizon ? raw.countPeople(db, siteId, r) : peopleActiveIn(db, siteId, r),
-  ]);
-  return activityOf({ events, people, names, channels: [...channels.values()] });
-}
-
 const activityTable = (db: D1Database, siteId: string): DayTable<ActivityDigest> => ({
   table: "activity_days",
   pack: packActivity,
   unpack: unpackActivity,
   build: async (days) => {
     const horizon = await horizonOf(db, siteId);
-    return Promise.all(days.map((day) => buildDay(db, siteId, day, horizon)));
+    return Promise.all(days.map((day) => buildActivityDay(db, siteId, day, horizon)));
   },
 });
 
@@ -59,9 +47,9 @@ interface Split {
   ends: Range[];
 }
 
-/** The range as whole days read from their digests and partial ends; null where digests cannot answer (a filter, no whole day). */
+/** The range as whole days read from their digests and partial ends; null where digests cannot answer (a segment, no whole day). */
 async function split(db: D1Database, siteId: string, range: Range, filter: TouchFilter): Promise<Split | null> {
-  if (!unfiltered(filter)) return null;
+  if (!placeFilter(filter)) return null;
   const firstDay = Math.ceil(range.from / DAY_MS);
   const lastDay = Math.floor((range.to + 1) / DAY_MS) - 1;
   if (firstDay > lastDay) return null;
@@ -69,7 +57,37 @@ async function split(db: D1Database, siteId: string, range: Range, filter: Touch
   return { days: await dayDigests(db, siteId, activityTable(db, siteId), firstDay, lastDay), ends };
 }
 
-const sumDays = (days: Split["days"]) => days.reduce((total, d) => addActivity(total, d.digest), emptyActivity());
+/** The days' counts summed, of the places `filter` matches. */
+const sumDays = (days: Split["days"], filter: TouchFilter) => matching(days.reduce((total, d) => addActivity(total, d.digest), emptyActivity()), filter);
+
+/**
+ * The range's events, people, sessions and touchpoints (/overview): its whole days summed once
+ * from their digests and its partial ends scanned once, where asking each count apart would read
+ * the digests and scan the ends three times.
+ */
+export async function rangeCounts(db: D1Database, siteId: string, range: Range, filter: TouchFilter, version?: string) {
+  const s = unfiltered(filter) ? await split(db, siteId, range, filter) : null;
+  if (!s) {
+    const [counted, sessions, touchpoints] = await Promise.all([
+      countEventsAndPeople(db, siteId, range, filter, version),
+      scanTouches(db, siteId, range, filter, true, version),
+      scanTouches(db, siteId, range, filter, false, version),
+    ]);
+    return { ...counted, sessions, touchpoints };
+  }
+  const total = sumDays(s.days, filter);
+  const [people, ends] = await Promise.all([
+    peopleActiveIn(db, siteId, range),
+    Promise.all(s.ends.map((r) => Promise.all([scanEvents(db, siteId, r, version), scanTouches(db, siteId, r, filter, true, version), scanTouches(db, siteId, r, filter, false, version)]))),
+  ]);
+  let { events, sessions, touchpoints } = total;
+  for (const [e, se, t] of ends) {
+    events += e;
+    sessions += se;
+    touchpoints += t;
+  }
+  return { events, people, sessions, touchpoints };
+}
 
 export async function countEventsAndPeople(db: D1Database, siteId: string, range: Range, filter: TouchFilter, version?: string) {
   if (unfiltered(filter)) {
@@ -100,7 +118,7 @@ async function countEvents(db: D1Database, siteId: string, range: Range, version
   const s = await split(db, siteId, range, NO_FILTER);
   if (!s) return scanEvents(db, siteId, range, version);
   const ends = await Promise.all(s.ends.map((r) => scanEvents(db, siteId, r, version)));
-  return ends.reduce((n, e) => n + e, sumDays(s.days).events);
+  return ends.reduce((n, e) => n + e, sumDays(s.days, NO_FILTER).events);
 }
 
 async function scanEvents(db: D1Database, siteId: string, range: Range, version?: string): Promise<number> {
@@ -113,7 +131,7 @@ async function scanEvents(db: D1Database, siteId: string, range: Range, version?
 async function countTouches(db: D1Database, siteId: string, range: Range, filter: TouchFilter, sessionsOnly: boolean, version?: string): Promise<number> {
   const s = await split(db, siteId, range, filter);
   if (!s) return scanTouches(db, siteId, range, filter, sessionsOnly, version);
-  const total = sumDays(s.days);
+  const total = sumDays(s.days, filter);
   const ends = await Promise.all(s.ends.map((r) => scanTouches(db, siteId, r, filter, sessionsOnly, version)));
   return ends.reduce((n, e) => n + e, sessionsOnly ? total.sessions : total.touchpoints);
 }
@@ -142,12 +160,16 @@ export interface SeriesRow {
 }
 
 export async function eventSeries(db: D1Database, siteId: string, range: Range, filter: TouchFilter, interval: Interval, conversion: string, version?: string): Promise<SeriesRow[]> {
-  // People are distinct per day in a digest: only a daily series can take them from there.
-  const s = interval === "day" ? await split(db, siteId, range, filter) : null;
+  // People are distinct per day in a digest (all, or under one filter): only a daily series can
+  // take them from there, and not under several filters at once.
+  const s = interval === "day" && peopleKnown(filter) ? await split(db, siteId, range, filter) : null;
   if (!s) return scanEventSeries(db, siteId, range, filter, interval, conversion, version);
   const ends = await Promise.all(s.ends.map((r) => scanEventSeries(db, siteId, r, filter, interval, conversion, version)));
   return [
-    ...s.days.map(({ day, digest: d }) => ({ bucket: day * DAY_MS, events: d.events, people: d.people, conversions: d.names[conversion] ?? 0 })),
+    ...s.days.map(({ day, digest }) => {
+      const c = matching(digest, filter);
+      return { bucket: day * DAY_MS, events: c.events, people: peopleUnder(digest, filter), conversions: c.names[conversion] ?? 0 };
+    }),
     ...ends.flat(),
   ];
 }
@@ -184,7 +206,7 @@ export async function sessionSeries(db: D1Database, siteId: string, range: Range
   const s = interval === "day" ? await split(db, siteId, range, filter) : null;
   if (!s) return scanSessionSeries(db, siteId, range, filter, interval, version);
   const ends = await Promise.all(s.ends.map((r) => scanSessionSeries(db, siteId, r, filter, interval, version)));
-  return [...s.days.map(({ day, digest }) => ({ bucket: day * DAY_MS, sessions: digest.sessions })), ...ends.flat()];
+  return [...s.days.map(({ day, digest }) => ({ bucket: day * DAY_MS, sessions: matching(digest, filter).sessions })), ...ends.flat()];
 }
 
 async function scanSessionSeries(db: D1Database, siteId: string, range: Range, filter: TouchFilter, interval: Interval, version?: string) {
@@ -238,22 +260,27 @@ async function channelTable(db: D1Database, siteId: string, range: Range, filter
 /** Sessions, touchpoints and conversions per channel (a conversion counts in the channel it happened in). */
 export async function channelCounts(db: D1Database, siteId: string, range: Range, filter: TouchFilter, conversion: string, version?: string): Promise<ChannelRow[]> {
   const s = await split(db, siteId, range, filter);
-  const parts = s ? [sumDays(s.days)] : [];
+  const total = s ? sumDays(s.days, filter) : matching(emptyActivity(), filter);
   for (const table of await Promise.all((s?.ends ?? [range]).map((r) => channelTable(db, siteId, r, filter, conversion, version)))) {
-    parts.push(activityOf({ events: 0, people: 0, names: [], channels: [...table.values()] }));
+    for (const { channel, sessions, touchpoints, named } of table.values()) {
+      const c = (total.channels[channel] ??= [0, 0]);
+      c[0] += sessions;
+      c[1] += touchpoints;
+      const n = (total.namedIn[channel] ??= {});
+      if (named[conversion]) n[conversion] = (n[conversion] ?? 0) + named[conversion];
+    }
   }
-  // A channel shows where it had a touchpoint or one of these conversions.
-  return channelRows(parts.reduce(addActivity, emptyActivity()), conversion).filter((c) => c.touchpoints > 0 || c.conversions > 0);
+  return channelRows(total, conversion);
 }
 
 export async function eventNames(db: D1Database, siteId: string, range: Range, filter: TouchFilter, version?: string): Promise<EventNameCount[]> {
   const s = await split(db, siteId, range, filter);
   if (!s) return scanEventNames(db, siteId, range, filter, version);
-  const total = sumDays(s.days);
+  const { names } = sumDays(s.days, filter);
   for (const end of await Promise.all(s.ends.map((r) => scanEventNames(db, siteId, r, filter, version)))) {
-    for (const { name, count } of end) total.names[name] = (total.names[name] ?? 0) + count;
+    for (const { name, count } of end) names[name] = (names[name] ?? 0) + count;
   }
-  return nameRows(total);
+  return nameRows(names);
 }
 
 async function scanEventNames(db: D1Database, siteId: string, range: Range, filter: TouchFilter, version?: string): Promise<EventNameCount[]> {
