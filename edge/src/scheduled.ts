@@ -46,7 +46,9 @@ async function enforceRetention(env: Bindings, s: Site, now: number): Promise<nu
   if (!days) return 0;
   const cutoff = now - days * DAY;
   const db = siteDb(env, s);
+  // Counted before: D1's meta.changes would count what the delete triggers write too (migration 0019).
   const [ev] = await db.batch([
+    db.prepare("SELECT count(*) AS n FROM events WHERE site_id = ? AND ts < ?").bind(s.id, cutoff),
     db.prepare("DELETE FROM events WHERE site_id = ? AND ts < ?").bind(s.id, cutoff),
     db.prepare("DELETE FROM sessions WHERE site_id = ? AND end_ts < ?").bind(s.id, cutoff),
     db.prepare("DELETE FROM page_engagement WHERE site_id = ? AND ts < ?").bind(s.id, cutoff),
@@ -66,7 +68,7 @@ async function enforceRetention(env: Bindings, s: Site, now: number): Promise<nu
     const old = list.objects.filter((o) => Number(o.key.split("/").pop()!.split("-")[0]) < cutoff).map((o) => o.key);
     if (old.length) await env.ARCHIVE.delete(old);
   } while (cursor);
-  return ev.meta.changes;
+  return (ev.results[0] as { n: number }).n;
 }
 
 /** Drops what lies before `cutoff` from every state that reaches back past it. */

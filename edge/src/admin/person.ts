@@ -72,7 +72,9 @@ export async function deletePerson(env: Pick<Bindings, "ARCHIVE">, db: D1Databas
   const p = await resolvePerson(db, siteId, id);
   if (!p) return null;
   const k = keysParam(p);
+  // Counted before: D1's meta.changes would count what the delete triggers write too (migration 0019).
   const [events] = await db.batch([
+    db.prepare("SELECT count(*) AS n FROM events WHERE site_id = ?1 AND ident_key IN (SELECT value FROM json_each(?2))").bind(siteId, k),
     db.prepare("DELETE FROM events WHERE site_id = ?1 AND ident_key IN (SELECT value FROM json_each(?2))").bind(siteId, k),
     db.prepare("DELETE FROM sessions WHERE site_id = ?1 AND ident_key IN (SELECT value FROM json_each(?2))").bind(siteId, k),
     db.prepare("DELETE FROM page_engagement WHERE site_id = ?1 AND ident_key IN (SELECT value FROM json_each(?2))").bind(siteId, k),
@@ -92,5 +94,5 @@ export async function deletePerson(env: Pick<Bindings, "ARCHIVE">, db: D1Databas
     db.prepare("DELETE FROM act_sent WHERE site_id = ?1 AND (key = 'risk:' || ?2 OR key LIKE 'rule:%:' || ?2 || ':%')").bind(siteId, p.personId),
   ]);
   const archivedBatches = await eraseFromArchive(env.ARCHIVE, siteId, p);
-  return { personId: p.personId, deletedEvents: events.meta.changes, archivedBatchesRewritten: archivedBatches };
+  return { personId: p.personId, deletedEvents: (events.results[0] as { n: number }).n, archivedBatchesRewritten: archivedBatches };
 }

@@ -116,7 +116,7 @@ export async function countRows(db: D1Database, t: SiteTable, siteId: string): P
 export async function deleteRows(db: D1Database, t: SiteTable, siteId: string, limit: number): Promise<number> {
   // A WITHOUT ROWID table's rows are named by their key (a row value), others' by their rowid.
   const id = t.key ? t.key.map(quote).join(", ") : "rowid";
-  const res = await db.prepare(`DELETE FROM ${quote(t.name)} WHERE (${id}) IN (SELECT ${id} FROM ${quote(t.name)} WHERE ${t.where} LIMIT ${limit})`)
-    .bind(...t.bind(siteId)).run();
-  return res.meta.changes;
+  // Counted by RETURNING: D1's meta.changes counts what triggers write too (activity_days).
+  return (await db.prepare(`DELETE FROM ${quote(t.name)} WHERE (${id}) IN (SELECT ${id} FROM ${quote(t.name)} WHERE ${t.where} LIMIT ${limit}) RETURNING 1`)
+    .bind(...t.bind(siteId)).raw()).length;
 }
