@@ -46,7 +46,7 @@ async function enforceRetention(env: Bindings, s: Site, now: number): Promise<nu
   if (!days) return 0;
   const cutoff = now - days * DAY;
   const db = siteDb(env, s);
-  // Counted before: D1's meta.changes would count what the delete triggers write too (migration 0019).
+  // Counted before: D1's meta.changes would count what the delete triggers write too (migration 0020).
   const [ev] = await db.batch([
     db.prepare("SELECT count(*) AS n FROM events WHERE site_id = ? AND ts < ?").bind(s.id, cutoff),
     db.prepare("DELETE FROM events WHERE site_id = ? AND ts < ?").bind(s.id, cutoff),

@@ -72,7 +72,7 @@ export async function deletePerson(env: Pick<Bindings, "ARCHIVE">, db: D1Databas
   const p = await resolvePerson(db, siteId, id);
   if (!p) return null;
   const k = keysParam(p);
-  // Counted before: D1's meta.changes would count what the delete triggers write too (migration 0019).
+  // Counted before: D1's meta.changes would count what the delete triggers write too (migration 0020).
   const [events] = await db.batch([
     db.prepare("SELECT count(*) AS n FROM events WHERE site_id = ?1 AND ident_key IN (SELECT value FROM json_each(?2))").bind(siteId, k),
     db.prepare("DELETE FROM events WHERE site_id = ?1 AND ident_key IN (SELECT value FROM json_each(?2))").bind(siteId, k),

@@ -12,7 +12,7 @@ export async function deleteInSlices(db: D1Database, table: "events" | "sessions
   const key = table === "events" ? "id" : "rowid";
   let total = 0;
   for (;;) {
-    // Counted by RETURNING: D1's meta.changes counts what triggers write too (migration 0019).
+    // Counted by RETURNING: D1's meta.changes counts what triggers write too (migration 0020).
     const gone = (await db.prepare(`DELETE FROM ${table} WHERE ${key} IN (SELECT ${key} FROM ${table} WHERE ${where} LIMIT ${SLICE}) RETURNING 1`)
       .bind(...params).raw()).length;
     total += gone;
