@@ -87,7 +87,9 @@ export const events = sqliteTable("events", {
   uniqueIndex("events_message").on(t.siteId, t.messageId),
   index("events_site_ts").on(t.siteId, t.ts),
   index("events_ident_ts").on(t.siteId, t.identKey, t.ts),
-  index("events_site_event_ts").on(t.siteId, t.event, t.ts),
+  // ident_key last: who did each named event of a range is read from the index alone (/churn's first
+  // times per identity and name, query/load/churn.ts), never from the events' rows.
+  index("events_site_event_ts").on(t.siteId, t.event, t.ts, t.identKey),
   index("events_session").on(t.sessionId),
   // Touchpoints other than session starts are the events with an explicit channel: a few percent of
   // all events, so a partial index turns a scan of the whole range into a seek over those alone.
