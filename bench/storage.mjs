@@ -48,7 +48,7 @@ export function tableBytes(persistDir) {
   }
 }
 
-const LONG_TERM = ["person_state", "journeys", "identities", "journey_days", "journey_meta"];
+const LONG_TERM = ["person_state", "journeys", "identities", "journey_days", "activity_days", "journey_meta"];
 
 export function print(label, bytes, events) {
   if (!bytes) return console.log(`${label}: table sizes need python3 with sqlite3 (dbstat); skipped`);
@@ -57,5 +57,5 @@ export function print(label, bytes, events) {
   console.table(rows.map(([table, b]) => ({ table, MB: +(b / 1e6).toFixed(1), "bytes/event": +(b / events).toFixed(1) })));
   const longTerm = LONG_TERM.reduce((n, t) => n + (bytes[t] ?? 0), 0);
   const total = Object.values(bytes).reduce((n, b) => n + b, 0);
-  console.log(`all tables ${(total / events).toFixed(0)} B/event; kept long-term (journey state, journeys, identities, day digests) ${(longTerm / events).toFixed(1)} B/event`);
+  console.log(`all tables ${(total / events).toFixed(0)} B/event; kept long-term (journey state, journeys, identities, journey and activity day digests) ${(longTerm / events).toFixed(1)} B/event`);
 }
