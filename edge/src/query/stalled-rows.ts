@@ -4,7 +4,7 @@
 import type { StalledPerson } from "./api";
 import { namedEvents, touchpointsOf, userIdsOf, type LastTouchRow } from "./load/aggregates";
 import { partsOf } from "./load/horizon";
-import { stagesOfPeople, statesOf } from "./load/state";
+import { stagesInRange, statesOf } from "./load/state";
 import { inRange, type Common, type Range } from "./params";
 import { byPerson } from "./load/sql";
 import { loadJourneys, type JourneyQuery } from "./load/journeys";
@@ -28,15 +28,14 @@ export async function stalledRows(db: D1Database, siteId: string, common: Common
   const events = await namedEvents(db, siteId, common, common.filter, [q.started, q.expected], { version: q.journeys.version, withChannel: false });
   const stalled = stalledPeople(events, q.started, q.expected, q.afterMs, common.to).slice(0, q.limit);
   const ids = stalled.map((s) => s.personId);
-  // The suggestion needs every journey (what moved people on from each stage): only worth
-  // reading when someone is on the list.
-  const [touches, users, journeys] = ids.length === 0 ? [[], [], []] : await Promise.all([
-    lastTouches(db, siteId, common, ids), userIdsOf(db, siteId, ids), loadJourneys(db, siteId, q.journeys),
+  // The suggestion needs every journey and the stages of their people (what moved people on from
+  // each stage): only worth reading when someone is on the list. Stages from the start (a person's
+  // stage may have been set long before the range), of everyone in the ranges: the people listed
+  // and those whose journeys end in them.
+  const everyone = { from: Math.min(common.from, q.journeys.from), to: Math.max(common.to, q.journeys.to) };
+  const [touches, users, journeys, stages] = ids.length === 0 ? [[], [], [], new Map()] : await Promise.all([
+    lastTouches(db, siteId, common, ids), userIdsOf(db, siteId, ids), loadJourneys(db, siteId, q.journeys), stagesInRange(db, siteId, everyone, common.to),
   ]);
-  // Stages from the start (a person's stage may have been set long before the range), of the
-  // people they are asked of: those listed and those whose journeys weigh the suggestion.
-  const stages = ids.length === 0 ? new Map<string, { ts: number; stage: string }[]>()
-    : await stagesOfPeople(db, siteId, [...new Set([...ids, ...journeys.map((j) => j.personId)])], common.to);
   const best = nextBestTouchpoints(journeys, stages);
   const touchesOf = byPerson(touches, (t) => t);
   const userIdsOfPerson = byPerson(users, (u) => u.userId);

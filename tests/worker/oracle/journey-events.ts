@@ -6,7 +6,7 @@ import type { Journey } from "../../../edge/src/core/journeys";
 import type { EnrichedEvent, QueuePayload } from "../../../edge/src/pipeline/payload";
 import { loadJourneys, type JourneyQuery } from "../../../edge/src/query/load/journeys";
 import { namedEvents } from "../../../edge/src/query/load/aggregates";
-import { namedEventsOfRange, stagesOfPeople, touchesOfPeople } from "../../../edge/src/query/load/state";
+import { namedEventsOfRange, stagesInRange, touchesOfPeople } from "../../../edge/src/query/load/state";
 import { personOfKeys, scanJourneys, scanNamedEvents, scanStages, scanTouchpoints } from "./scan-journeys";
 import * as counts from "../../../edge/src/query/load/counts";
 
@@ -97,7 +97,7 @@ export async function answers(siteId: string) {
   out.push(...(await perPerson(siteId, range, async (filter, names) =>
     new Map([...await namedEventsOfRange(env.DB, siteId, range, filter, names)].map(([personId, { first, events }]) =>
       [personId, { first: first !== null && first.ts <= range.to ? first.channel : null, events: events.map((e) => ({ ts: e.ts, name: e.name, channel: e.in })) }])),
-  (people) => stagesOfPeople(env.DB, siteId, people, range.to), (people) => touchesOfPeople(env.DB, siteId, people, range))));
+  () => stagesInRange(env.DB, siteId, { from: 0, to: range.to }, range.to), (people) => touchesOfPeople(env.DB, siteId, people, range))));
   return out;
 }
 
@@ -105,7 +105,7 @@ type PersonEvents = Map<string, { first: string | null; events: { ts: number; na
 
 /**
  * What the funnel, /stalled and /paths read per person (load/state.ts), asked of everyone: named
- * events with the first-touch channel, with and without a filter; staged events up to the end;
+ * events with the first-touch channel, with and without a filter; staged events up to the end (of everyone);
  * touchpoints of the range.
  */
 async function perPerson(siteId: string, range: { from: number; to: number }, events: (filter: { country?: string }, names: string[] | null) => Promise<PersonEvents>,

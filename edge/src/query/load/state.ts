@@ -102,15 +102,11 @@ export async function namedEventsOfRange(db: D1Database, siteId: string, range: 
 /** People per statement: their ids go to D1 as one JSON parameter, well under its 2 MB cap. */
 const PEOPLE_PER_READ = 20_000;
 
-/**
- * Some people's packed states, by person id (a primary-key lookup each), PEOPLE_PER_READ at a
- * time; `stagedOnly`: only those with a stage (person_state.stage is the latest staged event's).
- */
-async function packedStatesOf(db: D1Database, siteId: string, people: string[], stagedOnly = false): Promise<[string, string][]> {
+/** Some people's packed states, by person id (a primary-key lookup each), PEOPLE_PER_READ at a time. */
+async function packedStatesOf(db: D1Database, siteId: string, people: string[]): Promise<[string, string][]> {
   const out: [string, string][] = [];
   for (let i = 0; i < people.length; i += PEOPLE_PER_READ) {
-    const rows = await db.prepare(`SELECT ps.person_id, ps.data FROM json_each(?2) j CROSS JOIN person_state ps ON ps.site_id = ?1 AND ps.person_id = j.value
-       ${stagedOnly ? "WHERE ps.stage IS NOT NULL" : ""}`)
+    const rows = await db.prepare("SELECT ps.person_id, ps.data FROM json_each(?2) j CROSS JOIN person_state ps ON ps.site_id = ?1 AND ps.person_id = j.value")
       .bind(siteId, JSON.stringify(people.slice(i, i + PEOPLE_PER_READ))).raw<[string, string]>();
     for (const row of rows) out.push(row);
   }
@@ -127,14 +123,15 @@ export async function touchesOfPeople(db: D1Database, siteId: string, people: st
 }
 
 /**
- * Each of these people's staged events up to `to`, in time order: what their stage was at any
- * moment (marketing/load.ts stageEvents, for some people rather than all). From their states,
- * which hold every event of theirs: only the people asked about are read, where the raw tables
- * could only give every staged event of the site.
+ * The staged events up to `to`, in time order, of everyone with something in the range and a
+ * stage: what their stage was at any moment (marketing/load.ts stageEvents, which reads every
+ * staged event of the site). From their states, which hold every event of theirs.
  */
-export async function stagesOfPeople(db: D1Database, siteId: string, people: string[], to: number): Promise<Map<string, { ts: number; stage: string }[]>> {
+export async function stagesInRange(db: D1Database, siteId: string, range: Range, to: number): Promise<Map<string, { ts: number; stage: string }[]>> {
+  const rows = await db.prepare("SELECT person_id, data FROM person_state WHERE site_id = ? AND last_ts >= ? AND first_ts <= ? AND stage IS NOT NULL")
+    .bind(siteId, range.from, range.to).raw<[string, string]>();
   const out = new Map<string, { ts: number; stage: string }[]>();
-  for (const [personId, data] of await packedStatesOf(db, siteId, people, true)) {
+  for (const [personId, data] of rows) {
     const staged = stagesOfPacked(data, to);
     if (staged.length) out.set(personId, staged);
   }
