@@ -115,5 +115,23 @@ export function nameRows(names: Record<string, number>): EventNameCount[] {
     .sort((a, b) => b.count - a.count || byText(a.name, b.name));
 }
 
-export const packActivity = (d: ActivityDigest): string => JSON.stringify(d);
-export const unpackActivity = (text: string): ActivityDigest => JSON.parse(text) as ActivityDigest;
+// The text kept per day: arrays rather than objects, so that a place's field names and its key's
+// escaped quotes are not written again for each of a day's hundreds of places (about half the size).
+type PackedPlace = [...PlaceTuple, events: number, sessions: number, touchpoints: number, names: Record<string, number>, namedIn: Record<string, Record<string, number>>];
+type Packed = [version: 1, people: number, peopleBy: Record<string, number>, places: PackedPlace[]];
+
+export function packActivity(d: ActivityDigest): string {
+  const places = Object.entries(d.places).map(([key, c]): PackedPlace => [...(JSON.parse(key) as PlaceTuple), c.events, c.sessions, c.touchpoints, c.names, c.namedIn]);
+  return JSON.stringify([1, d.people, d.peopleBy, places] satisfies Packed);
+}
+
+export function unpackActivity(text: string): ActivityDigest | null {
+  const packed = JSON.parse(text) as Packed | object;
+  if (!Array.isArray(packed) || packed[0] !== 1) return null;
+  const [, people, peopleBy, places] = packed as Packed;
+  const d: ActivityDigest = { people, peopleBy, places: {} };
+  for (const [ch, so, ca, co, de, events, sessions, touchpoints, names, namedIn] of places) {
+    d.places[placeKey([ch, so, ca, co, de])] = { events, sessions, touchpoints, names, namedIn };
+  }
+  return d;
+}

@@ -13,7 +13,8 @@ export interface DayTable<D> {
   /** A key column beside site_id and day, and its value (journey_days: the conversion). */
   key?: [column: string, value: string];
   pack(digest: D): string;
-  unpack(text: string): D;
+  /** null for a text of another version: the day is built again. */
+  unpack(text: string): D | null;
   /** The digests of these whole UTC days, built from the tables as they are now. */
   build(days: number[]): Promise<D[]>;
 }
@@ -66,8 +67,10 @@ export async function dayDigests<D>(db: D1Database, siteId: string, t: DayTable<
   const stale: number[] = [];
   for (const r of rows.results) {
     const held = kept.get(r.day);
+    const digest = r.built_seq === r.seq && r.data !== null ? t.unpack(r.data) : null;
     if (r.built_seq !== r.seq) stale.push(r.day);
-    else if (r.data !== null) out.set(r.day, keep(kept, r.day, r.seq, t.unpack(r.data)));
+    else if (digest !== null) out.set(r.day, keep(kept, r.day, r.seq, digest));
+    else if (r.data !== null) stale.push(r.day); // written in another version of its text
     else if (held?.seq === r.seq) out.set(r.day, held.digest as D);
     else stale.push(r.day); // dropped from the isolate's memory between the two reads
   }
