@@ -365,6 +365,11 @@ export const journeyMeta = sqliteTable("journey_meta", {
   siteId: text("site_id").primaryKey(),
   agedBefore: integer("aged_before").notNull().default(0),
   journeysKey: text("journeys_key"),
+  /**
+   * Moves with every write of people's states and journeys (pipeline/journey-state.ts writePeople):
+   * part of the read answers' data version, since those writes come after the events they follow.
+   */
+  stateVersion: integer("state_version").notNull().default(0),
   /** The last rebuild: running | done | failed, and how many people of how many it has recomputed. */
   rebuildState: text("rebuild_state"),
   rebuildDone: integer("rebuild_done"),

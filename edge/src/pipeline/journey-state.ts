@@ -201,8 +201,9 @@ export function writePeople(db: D1Database, siteId: string, settings: SiteSettin
        SELECT ?1, value->>0, value->>1, value->>2, value->>3, value->>4 FROM json_each(?2)`).bind(siteId, json(part)));
   }
   // A site's first write names the settings its journeys are kept for; a settings change clears
-  // it until a rebuild has recomputed everyone (jobs/rebuild.ts).
-  writes.push(db.prepare("INSERT INTO journey_meta (site_id, aged_before, journeys_key) VALUES (?, 0, ?) ON CONFLICT (site_id) DO NOTHING")
-    .bind(siteId, journeysKey(settings)));
+  // it until a rebuild has recomputed everyone (jobs/rebuild.ts). Every write moves the state
+  // version: an answer read between the events' store and this write is not kept past it.
+  writes.push(db.prepare(`INSERT INTO journey_meta (site_id, aged_before, journeys_key, state_version) VALUES (?, 0, ?, 1)
+    ON CONFLICT (site_id) DO UPDATE SET state_version = state_version + 1`).bind(siteId, journeysKey(settings)));
   return writes;
 }

@@ -25,7 +25,8 @@ export const versionOf = (req: Request): string | undefined => versions.get(req)
 /**
  * The data version: the newest event id (every store adds events, and identity merges and session
  * changes come with them), the oldest id, the site's identity count (a person erased takes
- * their identities along) and the newest engagement report (stored apart from events). Known gap: a retention sweep that deletes only events arrived after
+ * their identities along), the newest engagement report (stored apart from events) and the
+ * journey state's version (the people's states are written just after their events). Known gap: a retention sweep that deletes only events arrived after
  * the oldest remaining one (old backfills) goes unseen until the next write. Counting every event
  * would see it, at ~25 ms per request at 1M events.
  */
@@ -33,10 +34,11 @@ export async function dataVersion(db: D1Database, siteId: string): Promise<{ ver
   const row = await db
     .prepare(`SELECT (SELECT MAX(id) FROM events) AS newest, (SELECT MIN(id) FROM events) AS oldest,
       (SELECT COUNT(*) FROM identities WHERE site_id = ?1) AS identities, (SELECT MAX(rowid) FROM page_engagement) AS engaged,
+      (SELECT state_version FROM journey_meta WHERE site_id = ?1) AS states,
       (SELECT moved_to FROM move_fences WHERE site_id = ?1) AS movedTo`)
     .bind(siteId)
-    .first<{ newest: number | null; oldest: number | null; identities: number; engaged: number | null; movedTo: string | null }>();
-  return { version: `${row?.newest}:${row?.oldest}:${row?.identities}:${row?.engaged}`, movedTo: row?.movedTo ?? null };
+    .first<{ newest: number | null; oldest: number | null; identities: number; engaged: number | null; states: number | null; movedTo: string | null }>();
+  return { version: `${row?.newest}:${row?.oldest}:${row?.identities}:${row?.engaged}:${row?.states}`, movedTo: row?.movedTo ?? null };
 }
 
 /**

@@ -1,0 +1,1 @@
+ALTER TABLE `journey_meta` ADD `state_version` integer DEFAULT 0 NOT NULL;
