@@ -7,6 +7,7 @@ import { sessionize, type SessionState } from "./sessionize";
 import { isEngagementReport, storeEngagement } from "./engagement";
 import { chunks, CHUNK } from "./chunks";
 import { fenceCheck } from "../sites/move-fence";
+import { DAY_MS } from "../core/journeys";
 
 export interface StoreOptions {
   gapMs: number;
@@ -138,6 +139,13 @@ export async function storeEvents(db: D1Database, siteId: string, received: Enri
          FROM json_each(?2) WHERE true
          ON CONFLICT (site_id, message_id) DO NOTHING`).bind(siteId, json(rows)));
     }
+    // 5. The days of these events and sessions are to be counted again (activity_days, load/day-digests.ts):
+    // marked here, in the same transaction, rather than by a trigger per inserted row, which made
+    // inserting events some 45% slower (migration 0023). Triggers still mark updates and deletes.
+    const days = [...new Set([...events.map((e) => e.ts), ...upserts.map((u) => u.startTs)].map((ts) => Math.floor(ts / DAY_MS)))];
+    statements.push(db.prepare(
+      `INSERT INTO activity_days (site_id, day, seq) SELECT ?1, value, random() & 9007199254740991 FROM json_each(?2) WHERE true
+       ON CONFLICT (site_id, day) DO UPDATE SET seq = random() & 9007199254740991`).bind(siteId, json(days)));
   }
 
   if (filtered.length) {
